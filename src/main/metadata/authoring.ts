@@ -1,0 +1,133 @@
+/**
+ * The authoring API that workspace files import (`objectdesk`, and the ObjectOS specifiers
+ * `@objectstack/spec` and `@objectstack/spec/data`, which the loader aliases here). Each helper validates
+ * strictly and throws a `DefinitionError` listing every problem, so a file fails with all of its issues at once.
+ */
+import { z } from 'zod';
+import { FieldSchema, type FieldInput, type SelectOption } from './field';
+import { ObjectSchemaDef, normaliseObject, type ObjectDefinition, type ObjectInput } from './object';
+import { DatasourceSchema, type DatasourceDefinition, type DatasourceInput, type SecretRef } from './datasource';
+import { WorkspaceConfigSchema, type WorkspaceConfig, type WorkspaceConfigInput } from './workspace-config';
+import { PermissionSetSchema, UserSchema } from './security-config';
+
+export interface DefinitionIssue {
+  /** Key path inside the definition, e.g. `fields.amount.precision`. */
+  path: string;
+  message: string;
+}
+
+/** Thrown by the authoring helpers; the loader turns it into problems that name file, object and key. */
+export class DefinitionError extends Error {
+  constructor(
+    readonly kind: 'object' | 'datasource' | 'workspace' | 'field' | 'permissionSet' | 'user',
+    readonly definitionName: string | undefined,
+    readonly issues: DefinitionIssue[],
+  ) {
+    super(`${kind}${definitionName ? ` "${definitionName}"` : ''}: ${issues.map((i) => `${i.path || '(root)'}: ${i.message}`).join('; ')}`);
+    this.name = 'DefinitionError';
+  }
+}
+
+export function issuesFromZod(error: z.ZodError): DefinitionIssue[] {
+  const out: DefinitionIssue[] = [];
+  for (const issue of error.issues) {
+    const path = issue.path.map(String).join('.');
+    if (issue.code === 'unrecognized_keys') {
+      for (const key of issue.keys) {
+        out.push({ path: path ? `${path}.${key}` : key, message: `unknown key "${key}" — remove it or check its spelling` });
+      }
+    } else if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
+      out.push({ path: path ? `${path}.type` : 'type', message: `unknown type — ${issue.message}` });
+    } else {
+      out.push({ path, message: issue.message });
+    }
+  }
+  return out;
+}
+
+function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, kind: DefinitionError['kind'], name: string | undefined): z.output<S> {
+  const r = schema.safeParse(value);
+  if (!r.success) throw new DefinitionError(kind, name, issuesFromZod(r.error));
+  return r.data;
+}
+
+const nameOf = (v: unknown): string | undefined =>
+  v && typeof v === 'object' && typeof (v as { name?: unknown }).name === 'string' ? (v as { name: string }).name : undefined;
+
+export const ObjectSchema = {
+  create(definition: ObjectInput): ObjectDefinition {
+    return normaliseObject(parseOrThrow(ObjectSchemaDef, definition, 'object', nameOf(definition)));
+  },
+};
+
+type Opts<T extends FieldInput['type']> = Omit<Extract<FieldInput, { type: T }>, 'type'>;
+type OptionInput = string | SelectOption;
+
+function field<T extends FieldInput['type']>(type: T) {
+  return (options: Opts<T> = {} as Opts<T>): Extract<FieldInput, { type: T }> =>
+    ({ type, ...options }) as Extract<FieldInput, { type: T }>;
+}
+
+/** `Field.*` builders. They only shape the input; `ObjectSchema.create` validates it as part of the object. */
+export const Field = {
+  text: field('text'),
+  textarea: field('textarea'),
+  email: field('email'),
+  url: field('url'),
+  phone: field('phone'),
+  number: field('number'),
+  currency: field('currency'),
+  percent: field('percent'),
+  boolean: field('boolean'),
+  date: field('date'),
+  datetime: field('datetime'),
+  time: field('time'),
+  json: field('json'),
+  autonumber: field('autonumber'),
+  select(optionsOrConfig: OptionInput[] | Opts<'select'>, config: Omit<Opts<'select'>, 'options'> = {}) {
+    return Array.isArray(optionsOrConfig)
+      ? ({ type: 'select', ...config, options: optionsOrConfig } as const)
+      : ({ type: 'select', ...optionsOrConfig } as const);
+  },
+  multiselect(optionsOrConfig: OptionInput[] | Opts<'multiselect'>, config: Omit<Opts<'multiselect'>, 'options'> = {}) {
+    return Array.isArray(optionsOrConfig)
+      ? ({ type: 'multiselect', ...config, options: optionsOrConfig } as const)
+      : ({ type: 'multiselect', ...optionsOrConfig } as const);
+  },
+  /** Both forms seen in the wild: `Field.lookup({ reference_to })` and `Field.lookup('biz_account', {...})`. */
+  lookup(referenceOrConfig: string | Opts<'lookup'>, config: Omit<Opts<'lookup'>, 'reference_to'> = {}) {
+    return typeof referenceOrConfig === 'string'
+      ? ({ type: 'lookup', ...config, reference_to: referenceOrConfig } as const)
+      : ({ type: 'lookup', ...referenceOrConfig } as const);
+  },
+};
+
+/** Validates one field on its own (used by tools that edit a single field). */
+export function validateField(input: unknown): FieldInput {
+  return parseOrThrow(FieldSchema, input, 'field', undefined) as FieldInput;
+}
+
+export const Datasource = {
+  create(definition: DatasourceInput): DatasourceDefinition {
+    return parseOrThrow(DatasourceSchema, definition, 'datasource', nameOf(definition));
+  },
+};
+export const defineDatasource = Datasource.create;
+
+/** A password kept in the OS keychain (service `objectdesk`, account = the given name). */
+export function secret(account: string): SecretRef {
+  return { $secret: account };
+}
+
+export function defineWorkspace(config: WorkspaceConfigInput): WorkspaceConfig {
+  return parseOrThrow(WorkspaceConfigSchema, config, 'workspace', nameOf(config));
+}
+
+export const PermissionSet = {
+  create: (def: z.input<typeof PermissionSetSchema>) => parseOrThrow(PermissionSetSchema, def, 'permissionSet', nameOf(def)),
+};
+export const User = {
+  create: (def: z.input<typeof UserSchema>) => parseOrThrow(UserSchema, def, 'user', nameOf(def)),
+};
+
+export type { ObjectDefinition, DatasourceDefinition, WorkspaceConfig };
