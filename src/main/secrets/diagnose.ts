@@ -55,6 +55,13 @@ export function diagnoseKeychainFailure(message: string, account?: string): Unav
       howToFix: `Install and start gnome-keyring (\`apt-get install gnome-keyring\`) or KWallet. ${LINUX_START} ${envHint}`,
     };
   }
+  if (/collection\/login|does not exist at path/i.test(m)) {
+    return {
+      ok: false,
+      reason: `The OS keychain has no login keyring to store passwords in (a Secret Service runs, but nobody has created or unlocked the default keyring in this session). ${details(m)}`,
+      howToFix: `Log in to a desktop session once so the login keyring is created, or unlock one (for gnome-keyring: \`echo -n <password> | gnome-keyring-daemon --unlock --replace\`). ${envHint}`,
+    };
+  }
   if (/locked|prompt|dismissed|cancel/i.test(m)) {
     return {
       ok: false,

@@ -28,6 +28,17 @@ export function createSecretResolver(store: SecretStore): ResolveSecret {
       throw e;
     }
     if (value === null || value === '') {
+      // A keychain that can be read but not written (no login keyring, locked) would make the suggested
+      // `secret set` fail too; say so now rather than send the user on a detour.
+      const availability = await store.available();
+      if (!availability.ok) {
+        throw new SecretError(
+          'keychain_unavailable',
+          account,
+          `No password for datasource "${account}" in the OS keychain, and the keychain cannot store one here: ${availability.reason}`,
+          availability.howToFix,
+        );
+      }
       throw new SecretError(
         'secret_missing',
         account,

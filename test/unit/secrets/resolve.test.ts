@@ -42,6 +42,14 @@ describe('createSecretResolver', () => {
     expect(err.howToFix).toContain('process.env');
   });
 
+  it('reports a keychain that can be read but cannot store anything, instead of suggesting `secret set`', async () => {
+    const store = new InMemorySecretStoreForTests({ ok: false, reason: 'No login keyring.', howToFix: 'Use process.env.X.' });
+    const err = await caught(createSecretResolver(store)({ $secret: 'warehouse' }));
+    expect(err.code).toBe('keychain_unavailable');
+    expect(err.message).toContain('No login keyring.');
+    expect(err.howToFix).toContain('process.env');
+  });
+
   it('refuses a reference that is not a datasource name', async () => {
     const err = await caught(createSecretResolver(new InMemorySecretStoreForTests())({ $secret: '../etc/passwd' }));
     expect(err.code).toBe('invalid_account');
