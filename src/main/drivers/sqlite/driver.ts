@@ -1,0 +1,171 @@
+/**
+ * SQLite on better-sqlite3: opened `readonly` unless the datasource allows writes; even then, `query` and
+ * `stream` refuse statements that would write. Statements are prepared once and cached by SQL text.
+ * Decoding: declared DATE/DATETIME/TIMESTAMP text becomes ISO (`T` separator), declared DECIMAL/NUMERIC
+ * values become exact strings, so rows compare equal with the server engines.
+ */
+import path from 'node:path';
+import fs from 'node:fs';
+import Database from 'better-sqlite3';
+import type { DatasourceDefinition } from '../../metadata/datasource';
+import type { IntrospectOptions, Catalog } from '../../introspect/catalog';
+import { readSqliteCatalog } from '../../introspect/readers/sqlite';
+import { ConnectionError, DriverClosedError, QueryCancelledError, QueryError, WriteNotAllowedError, connectionMessage } from '../errors';
+import { isoLocal, writesAllowed } from '../shared';
+import type {
+  CompiledQuery, ConnectionCheck, DriverCapabilities, DriverContext, DriverStatus, QueryOptions, QueryResult, Row,
+  SqlDriver, StreamOptions, WriteResult,
+} from '../types';
+
+type SqliteDef = Extract<DatasourceDefinition, { driver: 'sqlite' }>;
+type Decoder = (row: Row) => Row;
+
+const STATEMENT_CACHE = 256;
+
+export class SqliteDriver implements SqlDriver {
+  readonly kind = 'sql' as const;
+  readonly dialect = 'sqlite' as const;
+  readonly driver = 'sqlite' as const;
+  readonly datasource: string;
+  readonly capabilities: DriverCapabilities;
+  readonly filename: string;
+  private db: Database.Database | null = null;
+  private closed = false;
+  private readonly writable: boolean;
+  private readonly statements = new Map<string, { stmt: Database.Statement; decode: Decoder | null }>();
+
+  constructor(private readonly def: SqliteDef, ctx: DriverContext) {
+    this.datasource = def.name;
+    this.writable = writesAllowed(def);
+    this.filename = path.resolve(ctx.workspaceRoot, def.config.filename);
+    this.capabilities = {
+      readOnlySessions: true, transactions: true, cancel: false, streaming: true, joins: true, aggregations: true,
+      groupBy: true, dateBuckets: true, windowFunctions: true, caseInsensitiveLike: true, returning: true,
+      jsonPaths: true, maxParameters: 32_766, writes: this.writable,
+    };
+  }
+
+  private open(): Database.Database {
+    if (this.closed) throw new DriverClosedError(this.datasource);
+    if (this.db) return this.db;
+    const target = { datasource: this.datasource, driver: 'sqlite', filename: this.def.config.filename };
+    if (!fs.existsSync(this.filename)) throw new ConnectionError('database_missing', target, connectionMessage('database_missing', target));
+    try {
+      this.db = new Database(this.filename, { readonly: !this.writable, fileMustExist: true });
+    } catch (e) {
+      throw new ConnectionError('database_missing', target, connectionMessage('database_missing', target), (e as { code?: string }).code);
+    }
+    this.db.pragma('foreign_keys = ON');
+    return this.db;
+  }
+
+  private prepare(sql: string): { stmt: Database.Statement; decode: Decoder | null } {
+    const hit = this.statements.get(sql);
+    if (hit) {
+      this.statements.delete(sql);
+      this.statements.set(sql, hit);
+      return hit;
+    }
+    let stmt: Database.Statement;
+    try {
+      stmt = this.open().prepare(sql);
+    } catch (e) {
+      if (e instanceof ConnectionError || e instanceof DriverClosedError) throw e;
+      throw new QueryError(this.datasource, (e as Error).message, (e as { code?: string }).code);
+    }
+    const entry = { stmt, decode: stmt.reader ? decoderFor(stmt) : null };
+    this.statements.set(sql, entry);
+    if (this.statements.size > STATEMENT_CACHE) this.statements.delete(this.statements.keys().next().value as string);
+    return entry;
+  }
+
+  async testConnection(): Promise<ConnectionCheck> {
+    const t0 = performance.now();
+    const row = this.open().prepare('select sqlite_version() as v').get() as { v: string };
+    return { ok: true, serverVersion: `SQLite ${row.v}`, latencyMs: performance.now() - t0 };
+  }
+
+  status(): DriverStatus {
+    const connected = this.db !== null && this.db.open;
+    return { connected, poolSize: connected ? 1 : 0, idle: connected ? 1 : 0, serverVersion: connected ? `SQLite ${(this.db!.prepare('select sqlite_version() as v').get() as { v: string }).v}` : null };
+  }
+
+  private readStatement(compiled: CompiledQuery) {
+    const entry = this.prepare(compiled.sql);
+    if (!entry.stmt.readonly) throw new WriteNotAllowedError(this.datasource);
+    return entry;
+  }
+
+  async query<R = Row>(compiled: CompiledQuery, opts: QueryOptions = {}): Promise<QueryResult<R>> {
+    if (opts.signal?.aborted) throw new QueryCancelledError(this.datasource);
+    const { stmt, decode } = this.readStatement(compiled);
+    try {
+      if (!stmt.reader) {
+        stmt.run(...(compiled.parameters as unknown[]));
+        return { rows: [], rowCount: 0 };
+      }
+      const raw = stmt.all(...(compiled.parameters as unknown[])) as Row[];
+      const rows = (decode ? raw.map(decode) : raw) as R[];
+      return { rows, rowCount: rows.length };
+    } catch (e) {
+      throw new QueryError(this.datasource, (e as Error).message, (e as { code?: string }).code);
+    }
+  }
+
+  async *stream<R = Row>(compiled: CompiledQuery, opts: StreamOptions = {}): AsyncIterable<R> {
+    const { stmt, decode } = this.readStatement(compiled);
+    const batch = opts.batchSize ?? 1000;
+    let n = 0;
+    for (const raw of stmt.iterate(...(compiled.parameters as unknown[])) as IterableIterator<Row>) {
+      if (opts.signal?.aborted) throw new QueryCancelledError(this.datasource);
+      yield (decode ? decode(raw) : raw) as R;
+      // Let other work (and aborts) in between batches: better-sqlite3 is synchronous.
+      if (++n % batch === 0) await new Promise((r) => setImmediate(r));
+    }
+  }
+
+  async write(compiled: CompiledQuery): Promise<WriteResult> {
+    if (!this.writable) throw new WriteNotAllowedError(this.datasource);
+    const { stmt } = this.prepare(compiled.sql);
+    try {
+      if (stmt.reader) {
+        const rows = stmt.all(...(compiled.parameters as unknown[])) as Row[];
+        return { rows, rowCount: rows.length };
+      }
+      const info = stmt.run(...(compiled.parameters as unknown[]));
+      return { rows: [], rowCount: info.changes };
+    } catch (e) {
+      throw new QueryError(this.datasource, (e as Error).message, (e as { code?: string }).code);
+    }
+  }
+
+  async introspect(options: IntrospectOptions = {}): Promise<Catalog> {
+    const db = this.open();
+    const run = async (sql: string, params: readonly unknown[]) => db.prepare(sql).all(...(params as unknown[])) as Row[];
+    return readSqliteCatalog(run, { datasource: this.datasource, serverVersion: (await this.testConnection()).serverVersion, options });
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    this.statements.clear();
+    if (this.db?.open) this.db.close();
+    this.db = null;
+  }
+}
+
+const DATETIME_DECL = /^(DATETIME|TIMESTAMP)/i;
+const DECIMAL_DECL = /^(DECIMAL|NUMERIC)/i;
+
+function decoderFor(stmt: Database.Statement): Decoder | null {
+  const plan: Array<[string, (v: unknown) => unknown]> = [];
+  for (const c of stmt.columns()) {
+    if (!c.type) continue;
+    if (DATETIME_DECL.test(c.type)) plan.push([c.name, (v) => (typeof v === 'string' ? isoLocal(v) : v)]);
+    else if (DECIMAL_DECL.test(c.type)) plan.push([c.name, (v) => (typeof v === 'number' ? String(v) : v)]);
+  }
+  if (plan.length === 0) return null;
+  return (row) => {
+    for (const [k, f] of plan) if (row[k] != null) row[k] = f(row[k]);
+    return row;
+  };
+}

@@ -1,0 +1,121 @@
+/**
+ * The Driver contract: what the ObjectQL engine (and introspection) may ask of a datasource. SQL drivers run
+ * compiled SQL; the document driver runs aggregation pipelines. Every read runs in a read-only session or
+ * transaction; writes go only through the explicit `write` path, which refuses unless the datasource allows it.
+ */
+import type { Catalog, IntrospectOptions } from '../introspect/catalog';
+import type { DatasourceDefinition, SecretRef } from '../metadata/datasource';
+
+export interface CompiledQuery {
+  sql: string;
+  parameters: readonly unknown[];
+}
+
+export interface QueryOptions {
+  /** Aborting cancels the statement on the server (pg_cancel_backend / KILL QUERY / killCursors). */
+  signal?: AbortSignal;
+  /** Overrides the datasource's `queryTimeoutMs` for this statement. */
+  timeoutMs?: number;
+}
+
+export interface StreamOptions extends QueryOptions {
+  /** Rows fetched from the server cursor per round trip. */
+  batchSize?: number;
+}
+
+export type Row = Record<string, unknown>;
+
+export interface QueryResult<R = Row> {
+  rows: R[];
+  rowCount: number;
+}
+
+export interface WriteResult {
+  rowCount: number;
+  rows: Row[];
+}
+
+export interface ConnectionCheck {
+  ok: true;
+  serverVersion: string;
+  latencyMs: number;
+}
+
+export interface DriverStatus {
+  connected: boolean;
+  /** Open connections (idle + busy). */
+  poolSize: number;
+  idle: number;
+  serverVersion: string | null;
+}
+
+/** What the planner may push down to this driver. */
+export interface DriverCapabilities {
+  readOnlySessions: boolean;
+  transactions: boolean;
+  /** Cancellation reaches the server. */
+  cancel: boolean;
+  /** `stream` reads through a server-side cursor instead of buffering. */
+  streaming: boolean;
+  joins: boolean;
+  aggregations: boolean;
+  groupBy: boolean;
+  /** Date truncation for group-by buckets (day/week/month/quarter/year). */
+  dateBuckets: boolean;
+  windowFunctions: boolean;
+  caseInsensitiveLike: boolean;
+  returning: boolean;
+  jsonPaths: boolean;
+  /** Largest number of bound parameters in one statement. */
+  maxParameters: number;
+  /** Writes are possible at all on this datasource (allowWrites and not readOnly). */
+  writes: boolean;
+}
+
+export type SqlDialect = 'sqlite' | 'postgres' | 'mysql';
+
+interface DriverBase {
+  readonly datasource: string;
+  readonly driver: DatasourceDefinition['driver'];
+  readonly capabilities: DriverCapabilities;
+  /** Connects (or reuses the pool), runs a trivial query and reports the server version; throws `ConnectionError`. */
+  testConnection(): Promise<ConnectionCheck>;
+  status(): DriverStatus;
+  introspect(options?: IntrospectOptions): Promise<Catalog>;
+  /** Closes every connection; the driver may not be used afterwards. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+export interface SqlDriver extends DriverBase {
+  readonly kind: 'sql';
+  readonly dialect: SqlDialect;
+  query<R = Row>(compiled: CompiledQuery, opts?: QueryOptions): Promise<QueryResult<R>>;
+  stream<R = Row>(compiled: CompiledQuery, opts?: StreamOptions): AsyncIterable<R>;
+  /** The only path that may change data; throws `WriteNotAllowedError` unless `allowWrites` and not `readOnly`. */
+  write(compiled: CompiledQuery, opts?: QueryOptions): Promise<WriteResult>;
+}
+
+export type Pipeline = Record<string, unknown>[];
+
+export interface DocumentWrite {
+  collection: string;
+  operation: 'insertOne' | 'updateOne' | 'updateMany' | 'deleteOne' | 'deleteMany';
+  filter?: Record<string, unknown>;
+  document?: Record<string, unknown>;
+  update?: Record<string, unknown>;
+}
+
+export interface DocumentDriver extends DriverBase {
+  readonly kind: 'document';
+  aggregate<R = Row>(collection: string, pipeline: Pipeline, opts?: QueryOptions): Promise<QueryResult<R>>;
+  streamAggregate<R = Row>(collection: string, pipeline: Pipeline, opts?: StreamOptions): AsyncIterable<R>;
+  write(op: DocumentWrite, opts?: QueryOptions): Promise<WriteResult>;
+}
+
+export type Driver = SqlDriver | DocumentDriver;
+
+export interface DriverContext {
+  /** Relative SQLite filenames resolve against this folder. */
+  workspaceRoot: string;
+  resolveSecret: (ref: SecretRef) => Promise<string>;
+}
