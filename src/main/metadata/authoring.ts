@@ -3,6 +3,7 @@
  * `@objectstack/spec` and `@objectstack/spec/data`, which the loader aliases here). Each helper validates
  * strictly and throws a `DefinitionError` listing every problem, so a file fails with all of its issues at once.
  */
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
 import { FieldSchema, type FieldInput, type SelectOption } from './field';
 import { ObjectSchemaDef, normaliseObject, type ObjectDefinition, type ObjectInput } from './object';
@@ -14,6 +15,8 @@ export interface DefinitionIssue {
   /** Key path inside the definition, e.g. `fields.amount.precision`. */
   path: string;
   message: string;
+  /** The zod issue code (`unrecognized_keys`, `invalid_format`, `invalid_key`, …) for classifying problems. */
+  code?: string;
 }
 
 /** Thrown by the authoring helpers; the loader turns it into problems that name file, object and key. */
@@ -34,20 +37,53 @@ export function issuesFromZod(error: z.ZodError): DefinitionIssue[] {
     const path = issue.path.map(String).join('.');
     if (issue.code === 'unrecognized_keys') {
       for (const key of issue.keys) {
-        out.push({ path: path ? `${path}.${key}` : key, message: `unknown key "${key}" — remove it or check its spelling` });
+        out.push({ path: path ? `${path}.${key}` : key, message: `unknown key "${key}" — remove it or check its spelling`, code: issue.code });
       }
     } else if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-      out.push({ path: path ? `${path}.type` : 'type', message: `unknown type — ${issue.message}` });
+      const at = issue.path.length && issue.path[issue.path.length - 1] === 'type' ? path : path ? `${path}.type` : 'type';
+      out.push({ path: at, message: `unknown type — ${issue.message}`, code: 'invalid_discriminator' });
+    } else if (issue.code === 'invalid_key') {
+      const inner = issue.issues.map((i) => i.message).join('; ');
+      out.push({ path, message: `bad key "${String(issue.path[issue.path.length - 1])}": ${inner}`, code: issue.code });
     } else {
-      out.push({ path, message: issue.message });
+      out.push({ path, message: issue.message, code: issue.code });
     }
   }
   return out;
 }
 
+/**
+ * While the workspace loader evaluates a file it collects definition errors instead of letting the first
+ * one abort the file, so a file with three broken objects reports all three in one pass. The invalid
+ * definition is returned unchanged (and remembered as invalid) so the rest of the file keeps running.
+ */
+const collecting = new AsyncLocalStorage<DefinitionError[]>();
+const invalidDefinitions = new WeakSet<object>();
+/** What each helper produced, so the loader counts exactly the values made by `ObjectSchema.create` etc. */
+const definitionKinds = new WeakMap<object, DefinitionError['kind']>();
+
+export function collectDefinitionErrors<T>(sink: DefinitionError[], run: () => T): T {
+  return collecting.run(sink, run);
+}
+
+/** `'object'`, `'datasource'`, … for a value returned by an authoring helper; `'invalid'` if it failed validation. */
+export function definitionKindOf(value: unknown): DefinitionError['kind'] | 'invalid' | undefined {
+  if (!value || typeof value !== 'object') return undefined;
+  if (invalidDefinitions.has(value)) return 'invalid';
+  return definitionKinds.get(value);
+}
+
 function parseOrThrow<S extends z.ZodType>(schema: S, value: unknown, kind: DefinitionError['kind'], name: string | undefined): z.output<S> {
   const r = schema.safeParse(value);
-  if (!r.success) throw new DefinitionError(kind, name, issuesFromZod(r.error));
+  if (!r.success) {
+    const error = new DefinitionError(kind, name, issuesFromZod(r.error));
+    const sink = collecting.getStore();
+    if (!sink || !value || typeof value !== 'object') throw error;
+    sink.push(error);
+    invalidDefinitions.add(value);
+    return value as z.output<S>;
+  }
+  if (r.data && typeof r.data === 'object') definitionKinds.set(r.data as object, kind);
   return r.data;
 }
 
@@ -56,7 +92,11 @@ const nameOf = (v: unknown): string | undefined =>
 
 export const ObjectSchema = {
   create(definition: ObjectInput): ObjectDefinition {
-    return normaliseObject(parseOrThrow(ObjectSchemaDef, definition, 'object', nameOf(definition)));
+    const parsed = parseOrThrow(ObjectSchemaDef, definition, 'object', nameOf(definition));
+    if (definitionKindOf(parsed) === 'invalid') return parsed as unknown as ObjectDefinition;
+    const normalised = normaliseObject(parsed);
+    definitionKinds.set(normalised, 'object');
+    return normalised;
   },
 };
 

@@ -74,10 +74,16 @@ export const FieldSchema = z.discriminatedUnion('type', [
 export type FieldInput = z.input<typeof FieldSchema>;
 export type FieldParsed = z.output<typeof FieldSchema>;
 
-/** A field after normalisation: select options are always objects. */
-export type FieldDefinition = Omit<FieldParsed, 'options'> & {
-  options?: SelectOption[];
-};
+/**
+ * A field after normalisation: select options are always objects. Distributes over the union so that
+ * narrowing on `type` works (`f.type === 'lookup'` gives `f.reference_to`); `options` reads as
+ * `SelectOption[] | undefined` on any field.
+ */
+export type FieldDefinition = FieldParsed extends infer F
+  ? F extends { options: unknown }
+    ? Omit<F, 'options'> & { options: SelectOption[] }
+    : F & { options?: undefined }
+  : never;
 
 export function normaliseOptions(options: ReadonlyArray<string | SelectOption> | undefined): SelectOption[] | undefined {
   return options?.map((o) => (typeof o === 'string' ? { label: o, value: o } : o));

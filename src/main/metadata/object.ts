@@ -41,7 +41,7 @@ export type ObjectDefinition = Omit<z.output<typeof ObjectSchemaDef>, 'fields' |
 export function normaliseObject(parsed: z.output<typeof ObjectSchemaDef>): ObjectDefinition {
   const fields: Record<string, FieldDefinition> = {};
   for (const [name, f] of Object.entries(parsed.fields)) {
-    fields[name] = 'options' in f ? { ...f, options: normaliseOptions(f.options) } : (f as FieldDefinition);
+    fields[name] = ('options' in f ? { ...f, options: normaliseOptions(f.options) } : f) as FieldDefinition;
   }
   const pk = parsed.primaryKey === undefined ? (fields.id ? ['id'] : []) : Array.isArray(parsed.primaryKey) ? parsed.primaryKey : [parsed.primaryKey];
   return { ...parsed, fields, primaryKey: pk };
