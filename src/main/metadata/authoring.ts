@@ -40,7 +40,8 @@ export function issuesFromZod(error: z.ZodError): DefinitionIssue[] {
         out.push({ path: path ? `${path}.${key}` : key, message: `unknown key "${key}" — remove it or check its spelling`, code: issue.code });
       }
     } else if (issue.code === 'invalid_union' && 'note' in issue && issue.note === 'No matching discriminator') {
-      const at = issue.path.length && issue.path[issue.path.length - 1] === 'type' ? path : path ? `${path}.type` : 'type';
+      const key = String((issue as { discriminator?: unknown }).discriminator ?? 'type');
+      const at = issue.path.length && issue.path[issue.path.length - 1] === key ? path : path ? `${path}.${key}` : key;
       out.push({ path: at, message: `unknown type — ${issue.message}`, code: 'invalid_discriminator' });
     } else if (issue.code === 'invalid_key') {
       const inner = issue.issues.map((i) => i.message).join('; ');

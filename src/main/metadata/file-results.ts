@@ -61,12 +61,13 @@ export async function evaluateFile(loader: ModuleLoader, file: string, role: Fil
   for (const [exportName, value] of Object.entries(evaluated.exports)) {
     if (!value || typeof value !== 'object' || seen.has(value)) continue;
     seen.add(value);
-    const kind = definitionKindOf(value);
-    if (kind === 'invalid') continue; // already reported through definitionErrors
     if (role === 'config') {
+      // Even when defineWorkspace() failed: the config is re-validated section by section when assembling.
       if (exportName === 'default') result.config = value;
       continue;
     }
+    const kind = definitionKindOf(value);
+    if (kind === 'invalid') continue; // already reported through definitionErrors
     if (role === 'object' && (kind === 'object' || (kind === undefined && looksLike(value, 'fields')))) {
       if (kind === 'object') result.objects.push({ definition: value as ObjectDefinition });
       else {
