@@ -132,7 +132,9 @@ export function assembleWorkspace(input: AssembleInput): { workspace: Workspace;
     }
   }
 
-  for (const o of objects.values()) problems.push(...checkObject(o, objects, datasources, src(o.file)));
+  // Objects that failed validation are reported once; references to them are not reported again.
+  const broken = new Set(input.objectFiles.flatMap((r) => r.brokenObjects).filter((n) => !objects.has(n)));
+  for (const o of objects.values()) problems.push(...checkObject(o, objects, datasources, src(o.file), broken));
 
   const workspace: Workspace = {
     root,
@@ -144,7 +146,7 @@ export function assembleWorkspace(input: AssembleInput): { workspace: Workspace;
     permissionSets: new Map(),
     users: new Map(),
   };
-  problems.push(...checkSecurity(workspace, configFile, src(configFile)));
+  problems.push(...checkSecurity(workspace, configFile, src(configFile), broken));
   return { workspace, problems };
 }
 
@@ -160,7 +162,13 @@ export function packageOf(root: string, file: string): string | undefined {
 }
 
 /** Checks inside one object that need the other objects: fields named by keys, lookups, column collisions. */
-function checkObject(o: LoadedObject, objects: Map<string, LoadedObject>, datasources: Map<string, LoadedDatasource>, source: string): Problem[] {
+function checkObject(
+  o: LoadedObject,
+  objects: Map<string, LoadedObject>,
+  datasources: Map<string, LoadedDatasource>,
+  source: string,
+  broken: ReadonlySet<string>,
+): Problem[] {
   const problems: Problem[] = [];
   const objectLine = lineOfName(source, o.name);
   const at = (key: string, fieldPath: string) => ({ file: o.file, object: o.name, path: fieldPath, line: lineOfKey(source, key, objectLine ?? 1) ?? objectLine });
@@ -194,6 +202,7 @@ function checkObject(o: LoadedObject, objects: Map<string, LoadedObject>, dataso
   for (const [name, f] of Object.entries(o.fields)) {
     if (f.type !== 'lookup') continue;
     const target = objects.get(f.reference_to);
+    if (!target && broken.has(f.reference_to)) continue;
     if (!target) {
       problems.push({
         kind: 'missing-lookup-target',

@@ -22,6 +22,8 @@ export interface FileResult {
   /** The config file's default export, as written (re-validated section by section when assembling). */
   config?: unknown;
   problems: Problem[];
+  /** Names of objects this file defines that failed validation (so references to them are not reported twice). */
+  brokenObjects: string[];
   /** Source text, read lazily: only files with problems or secrets to scan need it. */
   source(): string;
 }
@@ -29,7 +31,7 @@ export interface FileResult {
 export async function evaluateFile(loader: ModuleLoader, file: string, role: FileRole): Promise<FileResult> {
   let text: string | undefined;
   const source = () => (text ??= safeRead(file));
-  const result: FileResult = { file, role, objects: [], datasources: [], problems: [], source };
+  const result: FileResult = { file, role, objects: [], datasources: [], problems: [], brokenObjects: [], source };
   const evaluated = await loader.evaluate(file);
 
   if (role !== 'object') {
@@ -51,6 +53,7 @@ export async function evaluateFile(loader: ModuleLoader, file: string, role: Fil
     // The config is re-validated section by section during assembly, with better paths.
     if (role === 'config' && error.kind === 'workspace') continue;
     result.problems.push(...problemsFromIssues(error.issues, file, error.definitionName, error.kind, source));
+    if (error.kind === 'object' && error.definitionName) result.brokenObjects.push(error.definitionName);
   }
   if (!evaluated.ok) {
     result.problems.push({ kind: evaluated.kind, file, line: evaluated.line, message: evaluated.message });
@@ -73,6 +76,7 @@ export async function evaluateFile(loader: ModuleLoader, file: string, role: Fil
       else {
         const parsed = validateLoose(ObjectSchemaDef, value, 'object', file, source, result.problems);
         if (parsed) result.objects.push({ definition: normaliseObject(parsed) });
+        else result.brokenObjects.push((value as { name: string }).name);
       }
     } else if (role === 'datasource' && (kind === 'datasource' || (kind === undefined && looksLike(value, 'driver')))) {
       const definition = kind === 'datasource' ? (value as DatasourceDefinition) : validateLoose(DatasourceSchema, value, 'datasource', file, source, result.problems);

@@ -12,7 +12,8 @@ import type { LoadedObject, Workspace } from './workspace';
 export const USER_TOKENS = ['id', 'name', 'email', 'externalId', 'subordinates'] as const;
 const LOGICAL = new Set(['$and', '$or', '$nor']);
 
-export function checkSecurity(workspace: Workspace, configFile: string, source: string): Problem[] {
+/** `broken`: names of objects that failed to load; references to them are not reported again. */
+export function checkSecurity(workspace: Workspace, configFile: string, source: string, broken: ReadonlySet<string> = new Set()): Problem[] {
   const problems: Problem[] = [];
   const { config, objects } = workspace;
   const objectList = () => [...objects.keys()].sort().join(', ');
@@ -28,7 +29,7 @@ export function checkSecurity(workspace: Workspace, configFile: string, source: 
     }
     workspace.permissionSets.set(ps.name, ps);
     for (const objectName of Object.keys(ps.objects)) {
-      if (!objects.has(objectName)) {
+      if (!objects.has(objectName) && !broken.has(objectName)) {
         push({ kind: 'unknown-permission-object', line: line(objectName), path: `${base}.objects.${objectName}`, message: `permission set "${ps.name}" grants on object "${objectName}", which does not exist — use one of: ${objectList()}` });
       }
     }
@@ -36,6 +37,7 @@ export function checkSecurity(workspace: Workspace, configFile: string, source: 
       const [objectName, fieldName] = key.split('.');
       const object = objects.get(objectName);
       if (!object) {
+        if (broken.has(objectName)) continue;
         push({ kind: 'unknown-permission-object', line: line(key), path: `${base}.fields.${key}`, message: `permission set "${ps.name}" sets field access on object "${objectName}", which does not exist — use one of: ${objectList()}` });
       } else if (!object.fields[fieldName]) {
         push({ kind: 'unknown-permission-field', line: line(key), path: `${base}.fields.${key}`, message: `permission set "${ps.name}" names field "${fieldName}", which "${objectName}" does not have — use one of: ${Object.keys(object.fields).join(', ')}` });
@@ -45,10 +47,11 @@ export function checkSecurity(workspace: Workspace, configFile: string, source: 
       const rulePath = `${base}.recordRules.${r}`;
       const object = objects.get(rule.object);
       if (!object) {
+        if (broken.has(rule.object)) return;
         push({ kind: 'unknown-permission-object', line: line('recordRules'), path: `${rulePath}.object`, message: `record rule of "${ps.name}" is on object "${rule.object}", which does not exist — use one of: ${objectList()}` });
         return;
       }
-      for (const issue of checkFilter(rule.using, object, workspace)) {
+      for (const issue of checkFilter(rule.using, object, workspace, broken)) {
         push({ kind: issue.kind, line: line(issue.key) ?? line('recordRules'), path: `${rulePath}.using${issue.path ? `.${issue.path}` : ''}`, message: `record rule of "${ps.name}" on "${rule.object}": ${issue.message}` });
       }
     });
@@ -81,6 +84,7 @@ export function checkSecurity(workspace: Workspace, configFile: string, source: 
     const line = lineOfKey(source, 'hierarchy');
     const object = objects.get(h.object);
     if (!object) {
+      if (broken.has(h.object)) return problems;
       push({ kind: 'hierarchy', line, path: 'hierarchy.object', message: `hierarchy object "${h.object}" does not exist — use one of: ${objectList()}` });
     } else {
       const parent = object.fields[h.parentField];
@@ -106,7 +110,7 @@ interface FilterIssue {
 }
 
 /** Walks an ObjectQL filter: field paths through lookups (`customer_id.support_rep_id`), operators, `$user.*` tokens. */
-export function checkFilter(filter: Record<string, unknown>, object: LoadedObject, workspace: Workspace, at = ''): FilterIssue[] {
+export function checkFilter(filter: Record<string, unknown>, object: LoadedObject, workspace: Workspace, broken: ReadonlySet<string> = new Set(), at = ''): FilterIssue[] {
   const issues: FilterIssue[] = [];
   const join = (a: string, b: string) => (a ? `${a}.${b}` : b);
   for (const [key, value] of Object.entries(filter)) {
@@ -117,7 +121,7 @@ export function checkFilter(filter: Record<string, unknown>, object: LoadedObjec
         continue;
       }
       list.forEach((sub, i) => {
-        if (sub && typeof sub === 'object' && !Array.isArray(sub)) issues.push(...checkFilter(sub as Record<string, unknown>, object, workspace, join(at, key === '$not' ? key : `${key}.${i}`)));
+        if (sub && typeof sub === 'object' && !Array.isArray(sub)) issues.push(...checkFilter(sub as Record<string, unknown>, object, workspace, broken, join(at, key === '$not' ? key : `${key}.${i}`)));
         else issues.push({ kind: 'invalid', key, path: join(at, `${key}`), message: `each entry of "${key}" must be a filter object` });
       });
       continue;
@@ -126,7 +130,7 @@ export function checkFilter(filter: Record<string, unknown>, object: LoadedObjec
       issues.push({ kind: 'invalid', key, path: join(at, key), message: `unknown logical operator "${key}" — use $and, $or, $nor or $not, or a field name` });
       continue;
     }
-    const walk = walkFieldPath(key, object, workspace);
+    const walk = walkFieldPath(key, object, workspace, broken);
     if (walk) issues.push({ kind: 'unknown-permission-field', key, path: join(at, key), message: walk });
     for (const token of tokensIn(value)) {
       const problem = checkToken(token, workspace);
@@ -136,7 +140,7 @@ export function checkFilter(filter: Record<string, unknown>, object: LoadedObjec
   return issues;
 }
 
-function walkFieldPath(fieldPath: string, start: LoadedObject, workspace: Workspace): string | undefined {
+function walkFieldPath(fieldPath: string, start: LoadedObject, workspace: Workspace, broken: ReadonlySet<string>): string | undefined {
   const segments = fieldPath.split('.');
   let current = start;
   for (let i = 0; i < segments.length; i++) {
@@ -145,6 +149,7 @@ function walkFieldPath(fieldPath: string, start: LoadedObject, workspace: Worksp
     if (i === segments.length - 1) return undefined;
     if (field.type !== 'lookup') return `field path "${fieldPath}": "${segments[i]}" is not a lookup, so the path cannot continue past it — end the path there or follow a lookup field`;
     const next = workspace.objects.get(field.reference_to);
+    if (!next && broken.has(field.reference_to)) return undefined;
     if (!next) return `field path "${fieldPath}": lookup "${segments[i]}" references missing object "${field.reference_to}"`;
     current = next;
   }

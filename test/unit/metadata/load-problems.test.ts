@@ -313,3 +313,14 @@ export default Datasource.create({ name: 'my', driver: 'mysql', config: { databa
     expect(new Set(problems.map((p) => p.kind))).toEqual(new Set(['unknown-key', 'syntax', 'literal-password', 'missing-lookup-target', 'unknown-user']));
   });
 });
+
+describe('follow-on problems', () => {
+  it('are not reported for references to an object that failed to load', async () => {
+    const { problems } = await problemsOf({
+      'objectdesk.config.ts': config(`  permissionSets: [{ name: 'p', objects: { a: { allowRead: true } }, fields: { 'a.x': { readable: false } } }],`),
+      'a.object.ts': objectFile('a', `id: Field.number(),`, `  lable: 'A',`),
+      'b.object.ts': objectFile('b', `id: Field.number(),\n    a_id: Field.lookup('a'),`),
+    });
+    expect(problems.map((p) => p.kind)).toEqual(['unknown-key']);
+  });
+});
