@@ -1,0 +1,45 @@
+/**
+ * From flat rows (keyed by the bound query's column keys, canonical values) to what callers get: hidden
+ * columns removed, expanded lookups nested, and the keyset cursor of the next page.
+ */
+import { encodeCursor } from './cursor';
+import type { BoundQuery } from './ir';
+import type { FlatRow } from './reference/evaluator';
+
+export type ResultRow = Record<string, unknown>;
+
+export function shapeRow(q: BoundQuery, flat: FlatRow): ResultRow {
+  const out: ResultRow = {};
+  for (const c of q.columns) if (!c.hidden) out[c.key] = flat[c.key] ?? null;
+  if (q.expansions.length === 0) return out;
+  // Parents before children: a child lands inside the record its parent created.
+  const ordered = [...q.expansions].sort((a, b) => a.at.length - b.at.length);
+  for (const e of ordered) {
+    let holder: ResultRow | null = out;
+    for (const seg of e.at.slice(0, -1)) {
+      const next: unknown = holder?.[seg];
+      holder = next !== null && typeof next === 'object' ? (next as ResultRow) : null;
+    }
+    if (!holder) continue;
+    const last = e.at[e.at.length - 1]!;
+    if (flat[e.presenceKey] === null || flat[e.presenceKey] === undefined) {
+      holder[last] = null;
+      continue;
+    }
+    const rec: ResultRow = {};
+    for (const m of e.members) rec[m.name] = flat[m.key] ?? null;
+    holder[last] = rec;
+  }
+  return out;
+}
+
+export function shapeRows(q: BoundQuery, flat: FlatRow[]): ResultRow[] {
+  return flat.map((r) => shapeRow(q, r));
+}
+
+/** A cursor for the page after `flat`, when the page was full (rows mode only). */
+export function nextCursorOf(q: BoundQuery, flat: FlatRow[]): string | undefined {
+  if (q.mode !== 'rows' || flat.length === 0 || flat.length < Number(q.limit.value)) return undefined;
+  const last = flat[flat.length - 1]!;
+  return encodeCursor(q.cursorKeys.map((k) => last[k] ?? null), q.sortFingerprint);
+}
