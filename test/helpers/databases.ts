@@ -5,7 +5,9 @@
  */
 import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import Database from 'better-sqlite3';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
@@ -129,4 +131,34 @@ export const noSecrets = {
 /** Server sessions opened with this application_name (pg_stat_activity). */
 export async function pgSessions(applicationName: string): Promise<number> {
   return pgAdmin(async (c) => Number((await c.query('select count(*)::int as n from pg_stat_activity where application_name = $1', [applicationName])).rows[0].n));
+}
+
+export const CHINOOK_SQLITE = path.join(REPO_ROOT, 'objects', 'data', 'chinook.sqlite');
+
+export interface TempSqlite {
+  dir: string;
+  file: string;
+  exec(sql: string): void;
+  cleanup(): void;
+}
+
+/** A SQLite database in a temp folder, optionally built from test/fixtures/sql/<fixture>. */
+export function tempSqlite(fixture?: string): TempSqlite {
+  const dir = mkdtempSync(path.join(tmpdir(), 'objectdesk-sqlite-'));
+  const file = path.join(dir, 'db.sqlite');
+  const exec = (sql: string) => {
+    const db = new Database(file);
+    try {
+      db.exec(sql);
+    } finally {
+      db.close();
+    }
+  };
+  exec(fixture ? readFileSync(path.join(FIXTURES, 'sql', fixture), 'utf8') : '');
+  return { dir, file, exec, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+export function tempDir(prefix = 'objectdesk-test-'): { dir: string; cleanup(): void } {
+  const dir = mkdtempSync(path.join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }

@@ -46,12 +46,15 @@ export async function readSqliteCatalog(run: CatalogQuery, ctx: Ctx): Promise<Ca
     const name = String(r.name);
     const kind = r.type === 'view' ? 'view' : 'table';
     if (!wanted(name) || (kind === 'view' && !includeViews)) continue;
+    const ddl = String((await run('select sql from sqlite_schema where name = ?', [name]))[0]?.sql ?? '');
+    // Only AUTOINCREMENT makes a rowid alias an auto-numbered key in the sense the other engines use.
+    const autoIncrementDeclared = /\bAUTOINCREMENT\b/i.test(ddl);
     const cols = await run('select cid, name, type, "notnull", dflt_value, pk, hidden from pragma_table_xinfo(?) where hidden in (0, 2, 3) order by cid', [name]);
     const pkCols = cols.filter((c) => Number(c.pk) > 0).sort((a, b) => Number(a.pk) - Number(b.pk)).map((c) => String(c.name));
     const columns: CatalogColumn[] = cols.map((c, i) => {
       const declared = String(c.type ?? '');
       const t = sqliteType(declared);
-      // INTEGER PRIMARY KEY is the rowid alias: assigned automatically.
+      // INTEGER PRIMARY KEY is the rowid alias: never NULL.
       const isRowid = pkCols.length === 1 && pkCols[0] === c.name && /^INTEGER$/i.test(declared.trim());
       return {
         name: String(c.name),
@@ -64,7 +67,7 @@ export async function readSqliteCatalog(run: CatalogQuery, ctx: Ctx): Promise<Ca
         precision: t.precision,
         scale: t.scale,
         comment: null,
-        autoIncrement: isRowid,
+        autoIncrement: isRowid && autoIncrementDeclared,
         ...(t.unknown ? { unknownType: t.unknown } : {}),
       };
     });
