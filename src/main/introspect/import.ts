@@ -88,7 +88,13 @@ export async function planImport(catalog: Catalog, opts: ImportOptions): Promise
       });
       continue;
     }
-    const merged = mergeObject(toDraftObject(current.object), current.snapshot, d);
+    const mine = toDraftObject(current.object);
+    const merged = mergeObject(mine, current.snapshot, d);
+    // Nothing to do when the database changed nothing: keep the user's file byte for byte.
+    if (stableJson(merged.object) === stableJson(mine) && stableJson(merged.snapshot) === stableJson(current.snapshot)) {
+      files.push({ object: mine.name, table: d.table.name, path: file, action: 'unchanged', content: current.source, previous: current.source, diff: '', changes: [], warnings });
+      continue;
+    }
     const content = await renderObjectFile({ object: merged.object, comments, snapshot: merged.snapshot });
     const action = content === current.source ? 'unchanged' : 'update';
     files.push({
@@ -97,6 +103,13 @@ export async function planImport(catalog: Catalog, opts: ImportOptions): Promise
     });
   }
   return { datasource: opts.datasource, files };
+}
+
+/** JSON with object keys sorted, for order-insensitive comparison. */
+function stableJson(v: unknown): string {
+  return JSON.stringify(v, (_k, x) =>
+    x && typeof x === 'object' && !Array.isArray(x) ? Object.fromEntries(Object.entries(x).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
 }
 
 export async function writeImport(plan: ImportPlan): Promise<string[]> {

@@ -137,7 +137,10 @@ export function mergeObject(mine: DraftObject, base: Snapshot | null, fresh: Dra
   }
   // The new base: what the database says now, keyed by the merged file's field names.
   const snapFields: Record<string, SnapshotField> = {};
-  for (const s of Object.values(fresh.snapshot.fields)) snapFields[fieldNameOfColumn.get(s.column) ?? s.column] = s;
+  const baseNameOfColumn = new Map(base ? Object.entries(base.fields).map(([n, f]) => [f.column, n]) : []);
+  for (const [freshName, s] of Object.entries(fresh.snapshot.fields)) {
+    snapFields[fieldNameOfColumn.get(s.column) ?? baseNameOfColumn.get(s.column) ?? freshName] = s;
+  }
   const snapshot: Snapshot = { ...fresh.snapshot, fields: snapFields, primaryKey: fresh.snapshot.primaryKey.map((n) => fieldNameOfColumn.get(fresh.object.fields[n]?.column ?? n) ?? n) };
   return { object, snapshot, changes };
 }
