@@ -122,7 +122,8 @@ export function draftTable(catalog: Catalog, table: CatalogTable, opts: DraftOpt
     const fieldName = fieldNames.get(col.name)!;
     const mapped = mapColumn(col, fieldName);
     const lookup = lookups.get(col.name);
-    const required = !col.nullable && col.default === null && !col.autoIncrement && table.kind !== 'view';
+    // Values the database assigns itself (identity, defaults, MongoDB's _id) are not required input.
+    const required = !col.nullable && col.default === null && !col.autoIncrement && table.kind !== 'view' && !(col.normalizedType === 'objectid' && col.name === '_id');
     const f: DraftField = lookup
       ? { type: 'lookup', label: lookupLabel(fieldName), reference_to: lookup.reference_to, ...(lookup.reference_field ? { reference_field: lookup.reference_field } : {}) }
       : { type: mapped.type, label: humanize(fieldName) };
