@@ -1,0 +1,33 @@
+/** `objectdesk serve`: browser mode — the headless host on 127.0.0.1 with the built renderer. */
+import { createApi } from '../../api';
+import { rendererBuildDir } from '../../app/version';
+import { startHost } from '../../host/server';
+import { openContext, type GlobalOptions } from '../global-options';
+import { println, type CliIO } from '../io';
+
+export interface ServeOptions extends GlobalOptions {
+  port?: number;
+  /** Why browser mode rather than the window; printed so the user knows (e.g. no Electron binary). */
+  why?: string;
+}
+
+export async function runServe(opts: ServeOptions, io: CliIO, until?: Promise<void>): Promise<number> {
+  const app = await openContext(opts, 'browser');
+  const host = await startHost({ api: createApi(app), port: opts.port ?? 0, rendererDir: rendererBuildDir() });
+  if (opts.json) {
+    println(io.out, JSON.stringify({ url: host.url, origin: host.origin, port: host.port, workspace: app.workspaceName, user: app.user.name }));
+  } else {
+    if (opts.why) println(io.out, opts.why);
+    println(io.out, `ObjectDesk is serving "${app.workspaceName}" as ${app.user.name} in browser mode.`);
+    println(io.out, `Open: ${host.url}`);
+    println(io.out, 'The link carries a one-time token for this launch; press Ctrl+C to stop.');
+  }
+  await (until ??
+    new Promise<void>((resolve) => {
+      process.once('SIGINT', () => resolve());
+      process.once('SIGTERM', () => resolve());
+    }));
+  await host.close();
+  await app.close();
+  return 0;
+}

@@ -1,0 +1,63 @@
+/**
+ * Electron entry: one hardened window, the menu, and the API bound to IPC. With src/main/electron/ the
+ * only code that imports 'electron'; everything else is the plain-Node engine.
+ */
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { createApi } from './api';
+import { AppContext } from './app/context';
+import { CONTENT_SECURITY_POLICY } from './app/csp';
+import { defaultWorkspaceDir } from './app/paths';
+import { packageRoot } from './app/version';
+import { bindIpc } from './electron/ipc-binding';
+import { hardenedWindowOptions, isAppUrl } from './electron/window-options';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const devServerUrl = process.env.ELECTRON_RENDERER_URL;
+
+function argValue(flag: string): string | undefined {
+  const i = process.argv.indexOf(flag);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+async function main(): Promise<void> {
+  await app.whenReady();
+  const ctx = await AppContext.open({
+    workspaceDir: argValue('--workspace') ?? process.env.OBJECTDESK_WORKSPACE ?? defaultWorkspaceDir(packageRoot()),
+    dataDir: argValue('--data-dir') ?? process.env.OBJECTDESK_DATA_DIR ?? app.getPath('userData'),
+    user: argValue('--user'),
+    mode: 'electron',
+  });
+  const unbind = bindIpc(ipcMain, createApi(ctx), (url) => url !== undefined && isAppUrl(url, devServerUrl));
+
+  session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
+    callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
+  });
+  // No remote content, ever: refuse permission prompts outright.
+  session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
+
+  const win = new BrowserWindow(hardenedWindowOptions(path.join(here, '../preload/index.cjs')));
+  win.webContents.on('will-navigate', (e, url) => {
+    if (!isAppUrl(url, devServerUrl)) e.preventDefault();
+  });
+  win.webContents.setWindowOpenHandler(({ url }) => {
+    // External links open in the user's browser, never inside the app.
+    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+  win.once('ready-to-show', () => win.show());
+  if (devServerUrl) await win.loadURL(devServerUrl);
+  else await win.loadFile(path.join(here, '../renderer/index.html'));
+
+  app.on('window-all-closed', () => app.quit());
+  app.on('before-quit', () => {
+    unbind();
+    void ctx.close();
+  });
+}
+
+main().catch((e: unknown) => {
+  console.error(e);
+  app.exit(1);
+});

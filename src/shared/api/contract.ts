@@ -1,0 +1,103 @@
+/**
+ * The API contract: every operation the UI, CLI, AI agent, REST/GraphQL and MCP use, declared once with
+ * zod input and output schemas. `src/main/api` implements each exactly once; transports only carry them.
+ *
+ * - `query` operations answer once.
+ * - `stream` operations yield a sequence of events (progress, rows, ticks) and then end.
+ */
+import { z } from 'zod';
+
+export interface QueryOperation<I extends z.ZodType, O extends z.ZodType> {
+  kind: 'query';
+  description: string;
+  input: I;
+  output: O;
+}
+export interface StreamOperation<I extends z.ZodType, E extends z.ZodType> {
+  kind: 'stream';
+  description: string;
+  input: I;
+  event: E;
+}
+
+const query = <I extends z.ZodType, O extends z.ZodType>(description: string, input: I, output: O): QueryOperation<I, O> => ({
+  kind: 'query',
+  description,
+  input,
+  output,
+});
+const stream = <I extends z.ZodType, E extends z.ZodType>(description: string, input: I, event: E): StreamOperation<I, E> => ({
+  kind: 'stream',
+  description,
+  input,
+  event,
+});
+
+export const UserSummarySchema = z.strictObject({
+  name: z.string(),
+  label: z.string(),
+  admin: z.boolean(),
+});
+
+export const ProblemSchema = z.strictObject({
+  kind: z.string(),
+  file: z.string(),
+  line: z.number().optional(),
+  object: z.string().optional(),
+  path: z.string().optional(),
+  message: z.string(),
+});
+export type ProblemDto = z.infer<typeof ProblemSchema>;
+
+export const AppInfoSchema = z.strictObject({
+  name: z.literal('ObjectDesk'),
+  version: z.string(),
+  workspace: z.strictObject({
+    name: z.string(),
+    path: z.string(),
+    objectCount: z.number().int(),
+    problems: z.array(ProblemSchema),
+  }),
+  user: UserSummarySchema,
+  users: z.array(UserSummarySchema),
+  mode: z.enum(['electron', 'browser', 'cli']),
+});
+export type AppInfo = z.infer<typeof AppInfoSchema>;
+
+export const ObjectSummarySchema = z.strictObject({
+  name: z.string(),
+  label: z.string(),
+  pluralLabel: z.string(),
+  description: z.string().optional(),
+  namespace: z.string(),
+  datasource: z.string(),
+  fieldCount: z.number().int(),
+});
+export type ObjectSummary = z.infer<typeof ObjectSummarySchema>;
+
+const Empty = z.strictObject({});
+
+export const TickEventSchema = z.strictObject({ n: z.number().int(), of: z.number().int(), at: z.string() });
+
+export const operations = {
+  'app.info': query('Version, workspace, signed-in user.', Empty, AppInfoSchema),
+  'workspace.objects': query('Names and labels of the loaded objects the user can see.', Empty, z.array(ObjectSummarySchema)),
+  'app.tick': stream(
+    'Emits `count` ticks `intervalMs` apart: proves streaming and cancellation end to end.',
+    z.strictObject({ count: z.number().int().min(1).max(1000), intervalMs: z.number().int().min(0).max(10_000).default(100) }),
+    TickEventSchema,
+  ),
+} as const;
+
+export type Operations = typeof operations;
+export type OperationName = keyof Operations;
+export type QueryName = { [K in OperationName]: Operations[K] extends QueryOperation<z.ZodType, z.ZodType> ? K : never }[OperationName];
+export type StreamName = { [K in OperationName]: Operations[K] extends StreamOperation<z.ZodType, z.ZodType> ? K : never }[OperationName];
+
+export type InputOf<K extends OperationName> = z.input<Operations[K]['input']>;
+export type OutputOf<K extends QueryName> = Operations[K] extends QueryOperation<z.ZodType, infer O> ? z.output<O> : never;
+export type EventOf<K extends StreamName> = Operations[K] extends StreamOperation<z.ZodType, infer E> ? z.output<E> : never;
+
+export function isOperationName(name: string): name is OperationName {
+  return Object.prototype.hasOwnProperty.call(operations, name);
+}
