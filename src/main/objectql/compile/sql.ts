@@ -406,3 +406,9 @@ export function decodeSqlRow(columns: readonly SqlColumn[], r: Record<string, un
   }
   return out;
 }
+
+/** `SELECT * FROM <table> LIMIT ?` — the fetch of the reference-evaluator fallback. */
+export function compileScan(dialect: SqlDialect, table: string, schema: string | undefined, limit: number): { sql: string; parameters: readonly unknown[] } {
+  const c = builders[dialect].selectFrom(sql`${schema ? sql.id(schema, table) : sql.id(table)}`.as('t0')).selectAll().limit(limit).compile();
+  return { sql: c.sql, parameters: c.parameters };
+}

@@ -1,0 +1,247 @@
+/**
+ * The ObjectQL engine: validate → apply permissions → validate again and bind → plan by driver capabilities →
+ * compile → execute → decode, with the plan attached to every result. Callers (API handlers, CLI, AI tools)
+ * hand it raw JSON; it never trusts the shape.
+ */
+import type { Driver, DriverCapabilities, Row } from '../drivers/types';
+import type { Query } from './ast';
+import { compileScan, compileSql, decodeSqlRow, decodeSqlRows, type CompiledSql } from './compile/sql';
+import { compileMongo, decodeMongoRows, type CompiledPipeline } from './compile/mongo';
+import { QueryError } from './errors';
+import { shapeOf, type BoundQuery, type ObjectResolver, type QueryObjectDef } from './ir';
+import { missingCapabilities, stepsOf, type QueryPlan } from './plan';
+import { evaluate, type FlatRow, type RawRow } from './reference/evaluator';
+import { nextCursorOf, shapeRow, shapeRows, type ResultRow } from './result';
+import { validateQuery, type ValidationContext } from './validate';
+
+export interface ObjectQLOptions {
+  /** name → object definition with its resolved datasource; undefined when unknown or not visible. */
+  objects: ObjectResolver;
+  /** datasource name → driver. */
+  drivers: (datasource: string) => Driver;
+  /** IANA zone for relative dates (`today`, `this_quarter`). */
+  timezone?: string;
+  defaultLimit?: number;
+  /** Hard maximum of `limit` for `query`. */
+  maxLimit?: number;
+  /** Hard maximum of rows a `stream` returns (exports). */
+  maxStreamLimit?: number;
+  /** Most rows fetched for evaluation here when a driver lacks a capability. */
+  fallbackRowCap?: number;
+  now?: () => Date;
+  /** Filled by the governance layer: object, field and record rules. Identity until then. */
+  applyPermissions?: (ast: Query, session: unknown) => Query | Promise<Query>;
+}
+
+export interface RunOptions {
+  session?: unknown;
+  signal?: AbortSignal;
+  timeoutMs?: number;
+}
+
+export interface QueryResult {
+  rows: ResultRow[];
+  /** Keyset cursor of the next page, when this page was full. */
+  nextCursor?: string;
+  plan: QueryPlan;
+}
+
+export interface QueryStream extends AsyncIterable<ResultRow> {
+  /** Filled as the stream runs; `rowsRead`/`elapsedMs` are final once iteration ends. */
+  readonly plan: QueryPlan;
+}
+
+interface Prepared {
+  ast: Query;
+  bound: BoundQuery;
+  object: QueryObjectDef & { datasource: string };
+  driver: Driver;
+  plan: QueryPlan;
+  compiled?: CompiledSql;
+  pipeline?: CompiledPipeline;
+}
+
+export class ObjectQL {
+  private readonly opts: Required<Omit<ObjectQLOptions, 'applyPermissions' | 'now'>> & Pick<ObjectQLOptions, 'applyPermissions' | 'now'>;
+
+  constructor(options: ObjectQLOptions) {
+    this.opts = {
+      timezone: 'UTC',
+      defaultLimit: 1000,
+      maxLimit: 100_000,
+      maxStreamLimit: 10_000_000,
+      fallbackRowCap: 50_000,
+      ...options,
+    };
+  }
+
+  /** Validates and plans without touching the database. */
+  async explain(raw: unknown, run: RunOptions = {}): Promise<QueryPlan> {
+    return (await this.prepare(raw, run, false)).plan;
+  }
+
+  async query(raw: unknown, run: RunOptions = {}): Promise<QueryResult> {
+    const started = performance.now();
+    const p = await this.prepare(raw, run, false);
+    throwIfAborted(run.signal);
+    let flat: FlatRow[];
+    if (p.plan.strategy === 'fallback') {
+      flat = await this.fallback(p, run);
+    } else if (p.compiled && p.driver.kind === 'sql') {
+      const res = await p.driver.query<Row>({ sql: p.compiled.sql, parameters: p.compiled.parameters }, { signal: run.signal, timeoutMs: run.timeoutMs });
+      p.plan.rowsRead = res.rows.length;
+      flat = decodeSqlRows(p.compiled.columns, res.rows);
+    } else if (p.pipeline && p.driver.kind === 'document') {
+      const res = await p.driver.aggregate<Row>(p.pipeline.collection, p.pipeline.stages, { signal: run.signal, timeoutMs: run.timeoutMs });
+      p.plan.rowsRead = res.rows.length;
+      flat = decodeMongoRows(p.bound, p.pipeline, res.rows);
+    } else {
+      throw new Error('planner produced no executable form');
+    }
+    const rows = shapeRows(p.bound, flat);
+    p.plan.rowsReturned = rows.length;
+    p.plan.elapsedMs = round(performance.now() - started);
+    const nextCursor = nextCursorOf(p.bound, flat);
+    return nextCursor ? { rows, nextCursor, plan: p.plan } : { rows, plan: p.plan };
+  }
+
+  /** Rows as an async iterator over the driver's server cursor, in constant memory. */
+  async stream(raw: unknown, run: RunOptions = {}): Promise<QueryStream> {
+    const started = performance.now();
+    const p = await this.prepare(raw, run, true);
+    const plan = p.plan;
+    const self = this;
+    async function* rows(): AsyncGenerator<ResultRow> {
+      plan.rowsRead = 0;
+      plan.rowsReturned = 0;
+      try {
+        throwIfAborted(run.signal);
+        if (plan.strategy === 'fallback') {
+          for (const r of shapeRows(p.bound, await self.fallback(p, run))) {
+            plan.rowsReturned++;
+            yield r;
+          }
+        } else if (p.compiled && p.driver.kind === 'sql') {
+          for await (const r of p.driver.stream<Row>({ sql: p.compiled.sql, parameters: p.compiled.parameters }, { signal: run.signal, timeoutMs: run.timeoutMs })) {
+            plan.rowsRead!++;
+            plan.rowsReturned!++;
+            yield shapeRow(p.bound, decodeSqlRow(p.compiled.columns, r));
+          }
+        } else if (p.pipeline && p.driver.kind === 'document') {
+          const batch: Row[] = [];
+          for await (const r of p.driver.streamAggregate<Row>(p.pipeline.collection, p.pipeline.stages, { signal: run.signal, timeoutMs: run.timeoutMs })) {
+            plan.rowsRead!++;
+            batch.push(r);
+            if (batch.length >= 500) {
+              for (const f of decodeMongoRows(p.bound, p.pipeline, batch.splice(0), { synthesizeEmpty: false })) {
+                plan.rowsReturned!++;
+                yield shapeRow(p.bound, f);
+              }
+            }
+          }
+          for (const f of decodeMongoRows(p.bound, p.pipeline, batch, { synthesizeEmpty: plan.rowsRead === batch.length })) {
+            plan.rowsReturned!++;
+            yield shapeRow(p.bound, f);
+          }
+        }
+      } finally {
+        plan.elapsedMs = round(performance.now() - started);
+      }
+    }
+    const iterable = rows();
+    return { plan, [Symbol.asyncIterator]: () => iterable };
+  }
+
+  private validationContext(stream: boolean): ValidationContext {
+    const o = this.opts;
+    return {
+      resolve: o.objects,
+      timezone: o.timezone,
+      now: o.now,
+      defaultLimit: stream ? o.maxStreamLimit : o.defaultLimit,
+      maxLimit: stream ? o.maxStreamLimit : o.maxLimit,
+    };
+  }
+
+  private async prepare(raw: unknown, run: RunOptions, stream: boolean): Promise<Prepared> {
+    const ctx = this.validationContext(stream);
+    const first = validateQuery(raw, ctx);
+    const ast = this.opts.applyPermissions ? await this.opts.applyPermissions(first.ast, run.session) : first.ast;
+    // The permission layer may add filters or drop fields: bind what will actually run.
+    const { bound } = ast === first.ast ? first : validateQuery(ast, ctx);
+    const object = this.opts.objects(bound.object);
+    if (!object?.datasource) throw new QueryError('unknown_object', 'object', `object "${bound.object}" has no datasource`);
+    const driver = this.opts.drivers(object.datasource);
+    const missing = missingCapabilities(bound, driver.capabilities as DriverCapabilities);
+    const plan: QueryPlan = {
+      object: bound.object,
+      datasource: object.datasource,
+      driver: driver.driver,
+      ast,
+      strategy: 'pushdown',
+      steps: [],
+      cached: false,
+      rowsRead: null,
+      rowsReturned: null,
+      elapsedMs: null,
+    };
+    const prepared: Prepared = { ast, bound, object: object as QueryObjectDef & { datasource: string }, driver, plan };
+    if (missing.length > 0) {
+      plan.strategy = 'fallback';
+      plan.fallback = { reason: `driver "${driver.driver}" lacks ${missing.join(', ')}`, rowCap: this.opts.fallbackRowCap };
+      plan.steps = stepsOf(bound, 'reference-evaluator');
+      return prepared;
+    }
+    plan.steps = stepsOf(bound, 'database');
+    if (driver.kind === 'sql') {
+      const compiled = compileSql(bound, driver.dialect);
+      prepared.compiled = compiled;
+      plan.cached = compiled.cached;
+      plan.sql = [{ dialect: compiled.dialect, text: compiled.sql, parameters: compiled.parameters }];
+    } else {
+      const pipeline = compileMongo(bound);
+      prepared.pipeline = pipeline;
+      plan.pipeline = [{ collection: pipeline.collection, stages: pipeline.stages }];
+    }
+    return prepared;
+  }
+
+  /** Fetches the tables the query touches (each at most `fallbackRowCap` rows) and evaluates here. */
+  private async fallback(p: Prepared, run: RunOptions): Promise<FlatRow[]> {
+    const cap = this.opts.fallbackRowCap;
+    const tables = new Map<string, RawRow[]>();
+    const wanted = [{ object: p.bound.object, table: p.bound.table, schema: p.bound.schema }, ...p.bound.joins.map((j) => ({ object: j.object, table: j.table, schema: j.schema }))];
+    p.plan.rowsRead = 0;
+    p.plan.sql = p.driver.kind === 'sql' ? [] : undefined;
+    p.plan.pipeline = p.driver.kind === 'document' ? [] : undefined;
+    for (const w of wanted) {
+      const key = `${w.schema ?? ''}.${w.table}`;
+      if (tables.has(key)) continue;
+      let rows: RawRow[];
+      if (p.driver.kind === 'sql') {
+        const scan = compileScan(p.driver.dialect, w.table, w.schema, cap + 1);
+        p.plan.sql!.push({ dialect: p.driver.dialect, text: scan.sql, parameters: scan.parameters });
+        rows = (await p.driver.query<Row>(scan, { signal: run.signal, timeoutMs: run.timeoutMs })).rows;
+      } else {
+        const stages = [{ $limit: cap + 1 }];
+        p.plan.pipeline!.push({ collection: w.table, stages });
+        rows = (await p.driver.aggregate<Row>(w.table, stages, { signal: run.signal, timeoutMs: run.timeoutMs })).rows;
+      }
+      if (rows.length > cap) {
+        throw new QueryError('fallback_row_cap', 'object', `"${w.object}" has more than ${cap} rows, too many to evaluate outside the database (${p.plan.fallback?.reason}); narrow the query or use a datasource that supports it`);
+      }
+      p.plan.rowsRead += rows.length;
+      tables.set(key, rows);
+    }
+    shapeOf(p.bound);
+    return evaluate(p.bound, (_object, table) => tables.get(`${wanted.find((w) => w.table === table)?.schema ?? ''}.${table}`) ?? []);
+  }
+}
+
+function throwIfAborted(signal?: AbortSignal): void {
+  if (signal?.aborted) throw new QueryError('cancelled', '', 'the query was cancelled');
+}
+
+function round(ms: number): number {
+  return Math.round(ms * 100) / 100;
+}
