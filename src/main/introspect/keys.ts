@@ -30,3 +30,10 @@ export function tableFilter(tables: readonly string[] | undefined): (name: strin
   const set = new Set(tables);
   return (n) => set.has(n);
 }
+
+/** Tables in code-unit order of (schema, name): the same on every engine, whatever its collation. */
+export function byTableName(a: { schema: string | null; name: string }, b: { schema: string | null; name: string }): number {
+  const ka = `${a.schema ?? ''}\u0000${a.name}`;
+  const kb = `${b.schema ?? ''}\u0000${b.name}`;
+  return ka < kb ? -1 : ka > kb ? 1 : 0;
+}

@@ -6,7 +6,7 @@
  * The sampler talks to a tiny `SampleSource` interface, so tests can run it on mingo over plain JSON.
  */
 import type { Catalog, CatalogColumn, CatalogTable, ForeignKey, IntrospectOptions, NormalizedType } from '../catalog';
-import { finishTable, tableFilter } from '../keys';
+import { byTableName, finishTable, tableFilter } from '../keys';
 
 export type Doc = Record<string, unknown>;
 
@@ -160,6 +160,7 @@ export async function sampleCatalog(
       }),
     );
   }
+  tables.sort(byTableName);
   return {
     datasource: ctx.datasource,
     engine: 'mongodb',

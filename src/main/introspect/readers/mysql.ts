@@ -3,7 +3,7 @@
  * usage for one database, three parameterised queries. ENUM values are parsed from COLUMN_TYPE.
  */
 import type { Catalog, CatalogColumn, CatalogQuery, CatalogTable, IntrospectOptions, NormalizedType } from '../catalog';
-import { finishTable, tableFilter } from '../keys';
+import { byTableName, finishTable, tableFilter } from '../keys';
 
 interface Ctx {
   datasource: string;
@@ -27,6 +27,8 @@ from information_schema.KEY_COLUMN_USAGE k
 join information_schema.TABLE_CONSTRAINTS c
   on c.CONSTRAINT_SCHEMA = k.CONSTRAINT_SCHEMA and c.TABLE_NAME = k.TABLE_NAME and c.CONSTRAINT_NAME = k.CONSTRAINT_NAME
 where k.TABLE_SCHEMA = ? order by k.TABLE_NAME, k.CONSTRAINT_NAME, k.ORDINAL_POSITION`;
+
+const JSON_CHECKS = `select TABLE_NAME as tbl, CHECK_CLAUSE as clause from information_schema.CHECK_CONSTRAINTS where CONSTRAINT_SCHEMA = ?`;
 
 const BY_DATA_TYPE: Record<string, NormalizedType> = {
   tinyint: 'integer', smallint: 'integer', mediumint: 'integer', int: 'integer', integer: 'integer', year: 'integer',
@@ -57,7 +59,19 @@ function normaliseDefault(v: unknown): string | null {
 export async function readMysqlCatalog(run: CatalogQuery, ctx: Ctx): Promise<Catalog> {
   const wanted = tableFilter(ctx.options.tables);
   const includeViews = ctx.options.includeViews ?? true;
-  const [tbls, cols, keys] = await Promise.all([run(TABLES, [ctx.database]), run(COLUMNS, [ctx.database]), run(KEYS, [ctx.database])]);
+  const isMaria = /mariadb/i.test(ctx.serverVersion ?? '');
+  const [tbls, cols, keys, checks] = await Promise.all([
+    run(TABLES, [ctx.database]),
+    run(COLUMNS, [ctx.database]),
+    run(KEYS, [ctx.database]),
+    // MariaDB's JSON is LONGTEXT plus a json_valid() check; the check is how we recognise it.
+    isMaria ? run(JSON_CHECKS, [ctx.database]).catch(() => []) : Promise.resolve([]),
+  ]);
+  const jsonColumns = new Set<string>();
+  for (const c of checks) {
+    const m = /^json_valid\(`((?:[^`]|``)+)`\)$/i.exec(String(c.clause).trim());
+    if (m) jsonColumns.add(`${c.tbl}\u0000${m[1].replace(/``/g, '`')}`);
+  }
   const colsBy = new Map<string, Record<string, unknown>[]>();
   for (const c of cols) (colsBy.get(String(c.tbl)) ?? colsBy.set(String(c.tbl), []).get(String(c.tbl))!).push(c);
   const keysBy = new Map<string, Record<string, unknown>[]>();
@@ -74,6 +88,7 @@ export async function readMysqlCatalog(run: CatalogQuery, ctx: Ctx): Promise<Cat
       let type: NormalizedType = BY_DATA_TYPE[dataType] ?? 'unknown';
       let unknown: string | undefined;
       if (dataType === 'tinyint' && /^tinyint\(1\)/i.test(columnType)) type = 'boolean';
+      if (dataType === 'longtext' && jsonColumns.has(`${name}\u0000${c.name}`)) type = 'json';
       if (type === 'unknown') {
         type = 'text';
         unknown = 'text';
@@ -130,7 +145,7 @@ export async function readMysqlCatalog(run: CatalogQuery, ctx: Ctx): Promise<Cat
       }),
     );
   }
-  const isMaria = /mariadb/i.test(ctx.serverVersion ?? '');
+  tables.sort(byTableName);
   return {
     datasource: ctx.datasource,
     engine: isMaria ? 'mariadb' : 'mysql',

@@ -4,7 +4,7 @@
  * Attribute numbers are mapped to names here rather than with per-row subqueries.
  */
 import type { Catalog, CatalogColumn, CatalogEnum, CatalogQuery, CatalogTable, IntrospectOptions, NormalizedType } from '../catalog';
-import { finishTable } from '../keys';
+import { byTableName, finishTable } from '../keys';
 
 interface Ctx {
   datasource: string;
@@ -194,6 +194,7 @@ export async function readPostgresCatalog(run: CatalogQuery, ctx: Ctx): Promise<
       }),
     );
   }
+  tables.sort(byTableName);
   return {
     datasource: ctx.datasource,
     engine: 'postgres',

@@ -4,7 +4,7 @@
  * Types follow SQLite's affinity rules on the declared type text.
  */
 import type { Catalog, CatalogColumn, CatalogQuery, CatalogTable, IntrospectOptions, NormalizedType } from '../catalog';
-import { finishTable, tableFilter } from '../keys';
+import { byTableName, finishTable, tableFilter } from '../keys';
 
 interface Ctx {
   datasource: string;
@@ -125,6 +125,7 @@ export async function readSqliteCatalog(run: CatalogQuery, ctx: Ctx): Promise<Ca
       if (target) fk.referencedTable = target.name;
     }
   }
+  tables.sort(byTableName);
   return {
     datasource: ctx.datasource,
     engine: 'sqlite',
