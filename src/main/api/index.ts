@@ -9,6 +9,9 @@ import { ApiError, describeZodError } from '../../shared/api/errors';
 import { SessionSchema, type Session } from '../../shared/api/session';
 import type { AppContext } from '../app/context';
 import { handlers as defaultHandlers } from './handlers';
+import { QueryError } from '../objectql/errors';
+import { ConnectionError, QueryCancelledError, QueryTimeoutError, WriteNotAllowedError, QueryError as DriverQueryError } from '../drivers/errors';
+import { SecretError } from '../secrets';
 import type { HandlerContext, HandlerTable } from './types';
 
 export interface Api {
@@ -77,8 +80,21 @@ function checkOutput(op: string, schema: z.ZodType, value: unknown): unknown {
   return r.data;
 }
 
+const QUERY_ERROR_CODES: Partial<Record<QueryError['code'], ApiError['code']>> = {
+  unknown_object: 'not_found',
+  cancelled: 'cancelled',
+  execution_failed: 'internal',
+};
+
 export function toApiError(e: unknown): ApiError {
   if (e instanceof ApiError) return e;
+  if (e instanceof QueryError) return new ApiError(QUERY_ERROR_CODES[e.code] ?? 'bad_request', e.message, e.path || undefined, e.toJSON());
+  if (e instanceof ConnectionError) return new ApiError('unavailable', e.message);
+  if (e instanceof SecretError) return new ApiError('unavailable', e.message);
+  if (e instanceof QueryCancelledError) return new ApiError('cancelled', e.message);
+  if (e instanceof QueryTimeoutError) return new ApiError('timeout', e.message);
+  if (e instanceof WriteNotAllowedError) return new ApiError('forbidden', e.message);
+  if (e instanceof DriverQueryError) return new ApiError('internal', e.message);
   if (e instanceof Error && e.name === 'AbortError') return new ApiError('cancelled', 'The operation was cancelled.');
   const message = e instanceof Error ? e.message : String(e);
   return new ApiError('internal', message);

@@ -77,11 +77,71 @@ export type ObjectSummary = z.infer<typeof ObjectSummarySchema>;
 
 const Empty = z.strictObject({});
 
+export const FieldSummarySchema = z.strictObject({
+  name: z.string(),
+  type: z.string(),
+  label: z.string(),
+  description: z.string().optional(),
+  required: z.boolean(),
+  readonly: z.boolean(),
+  searchable: z.boolean(),
+  options: z.array(z.strictObject({ label: z.string(), value: z.union([z.string(), z.number()]), color: z.string().optional() })).optional(),
+  /** For lookups: the object this field points at. */
+  reference_to: z.string().optional(),
+  precision: z.number().optional(),
+  scale: z.number().optional(),
+});
+export type FieldSummary = z.infer<typeof FieldSummarySchema>;
+
+export const ObjectDescriptionSchema = z.strictObject({
+  name: z.string(),
+  label: z.string(),
+  pluralLabel: z.string(),
+  description: z.string().optional(),
+  namespace: z.string(),
+  datasource: z.string(),
+  primaryKey: z.array(z.string()),
+  titleField: z.string().optional(),
+  writable: z.boolean(),
+  fields: z.array(FieldSummarySchema),
+});
+export type ObjectDescription = z.infer<typeof ObjectDescriptionSchema>;
+
+/**
+ * A query in ObjectQL's AST. The engine validates it against the object metadata and names the exact
+ * path of any problem (`where.$and[1].total.$gt`), so the transport only checks that it is an object.
+ */
+export const QueryAstInputSchema = z.record(z.string(), z.unknown());
+
+export const QueryResultSchema = z.strictObject({
+  rows: z.array(z.record(z.string(), z.unknown())),
+  nextCursor: z.string().optional(),
+  /** Where the work ran: the AST after permissions, the SQL or pipeline with parameters, rows read, time. */
+  plan: z.record(z.string(), z.unknown()),
+});
+export type QueryResultDto = z.infer<typeof QueryResultSchema>;
+
 export const TickEventSchema = z.strictObject({ n: z.number().int(), of: z.number().int(), at: z.string() });
 
 export const operations = {
   'app.info': query('Version, workspace, signed-in user.', Empty, AppInfoSchema),
   'workspace.objects': query('Names and labels of the loaded objects the user can see.', Empty, z.array(ObjectSummarySchema)),
+  'objects.describe': query(
+    'Fields (with types, options and lookups) of one object the user can read.',
+    z.strictObject({ objectName: z.string().min(1).max(200) }),
+    ObjectDescriptionSchema,
+  ),
+  'data.query': query(
+    'Runs an ObjectQL query (records or aggregations) as the caller, pushed down to the datasource; returns rows and the plan.',
+    z.strictObject({ query: QueryAstInputSchema }),
+    QueryResultSchema,
+  ),
+  'data.explain': query('Validates and plans an ObjectQL query without running it.', z.strictObject({ query: QueryAstInputSchema }), z.record(z.string(), z.unknown())),
+  'workspace.watch': stream(
+    'Emits an event each time the workspace files change and are re-read.',
+    Empty,
+    z.strictObject({ changed: z.array(z.string()), problems: z.number().int(), objects: z.number().int() }),
+  ),
   'app.tick': stream(
     'Emits `count` ticks `intervalMs` apart: proves streaming and cancellation end to end.',
     z.strictObject({ count: z.number().int().min(1).max(1000), intervalMs: z.number().int().min(0).max(10_000).default(100) }),

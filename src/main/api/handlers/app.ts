@@ -12,11 +12,11 @@ export const appInfo: QueryHandler<'app.info'> = async (_input, { app }) => ({
   workspace: {
     name: app.workspaceName,
     path: app.options.workspaceDir,
-    objectCount: app.workspace?.objects.size ?? 0,
+    objectCount: app.partial.objects.size,
     problems: app.problems.map((p) => ({ ...p })),
   },
   user: summary(app.user),
-  users: app.workspace ? [...app.workspace.users.values()].map(summary) : [summary(app.user)],
+  users: app.partial.users.size ? [...app.partial.users.values()].map(summary) : [summary(app.user)],
   mode: app.options.mode,
 });
 

@@ -1,10 +1,15 @@
 /** The handler table: one entry per operation in src/shared/api/contract.ts, and the only implementation of each. */
 import type { HandlerTable } from '../types';
 import { appInfo, appTick } from './app';
-import { workspaceObjects } from './workspace';
+import { dataExplain, dataQuery, objectsDescribe } from './data';
+import { workspaceObjects, workspaceWatch } from './workspace';
 
 export const handlers: HandlerTable = {
   'app.info': appInfo,
   'workspace.objects': workspaceObjects,
+  'workspace.watch': workspaceWatch,
+  'objects.describe': objectsDescribe,
+  'data.query': dataQuery,
+  'data.explain': dataExplain,
   'app.tick': appTick,
 };

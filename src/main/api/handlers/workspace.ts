@@ -1,24 +1,25 @@
-/** workspace.*: the loaded objects as the shell lists them. */
-import type { QueryHandler } from '../types';
-
-function titleCase(name: string): string {
-  return name.replace(/_/g, ' ').replace(/\b\w/g, (c) => c.toUpperCase());
-}
+/** workspace.*: the loaded objects as the shell lists them, and the reload events it follows. */
+import { on } from 'node:events';
+import type { QueryHandler, StreamHandler } from '../types';
+import type { WorkspaceReloaded } from '../../app/context';
+import { objectLabels } from '../describe';
 
 export const workspaceObjects: QueryHandler<'workspace.objects'> = async (_input, { app }) => {
-  const objects = app.workspace ? [...app.workspace.objects.values()] : [];
-  return objects
-    .map((o) => {
-      const label = o.label ?? titleCase(o.name);
-      return {
-        name: o.name,
-        label,
-        pluralLabel: o.pluralLabel ?? `${label}s`,
-        ...(o.description ? { description: o.description } : {}),
-        namespace: o.namespace,
-        datasource: o.datasource,
-        fieldCount: Object.keys(o.fields).length,
-      };
-    })
+  return [...app.partial.objects.values()]
+    .map((o) => ({
+      ...objectLabels(o),
+      ...(o.description ? { description: o.description } : {}),
+      namespace: o.namespace,
+      datasource: o.datasource,
+      fieldCount: Object.keys(o.fields).length,
+    }))
     .sort((a, b) => a.label.localeCompare(b.label));
+};
+
+export const workspaceWatch: StreamHandler<'workspace.watch'> = async function* (_input, { app, signal }) {
+  try {
+    for await (const [event] of on(app.events, 'reloaded', { signal })) yield event as WorkspaceReloaded;
+  } catch (e) {
+    if ((e as Error).name !== 'AbortError') throw e;
+  }
 };
