@@ -1,0 +1,111 @@
+/**
+ * Where batches are committed: in a worker thread (the default — hashing and inserting happen on another
+ * core, so the main thread only formats lines), or inline on the main thread when the worker file is not
+ * there (e.g. a bundle that did not ship writer-thread.mjs) or when asked for.
+ */
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type Database from 'better-sqlite3';
+import { createCommitter } from './writer-core.mjs';
+
+export type WriterMode = 'thread' | 'inline';
+
+export interface BatchWriter {
+  readonly mode: WriterMode;
+  /** Resolves with the last seq written; rejects with an Error whose message says why. */
+  commit(lines: string[]): Promise<number>;
+  close(): Promise<void>;
+}
+
+export const WRITER_THREAD_URL = new URL('./writer-thread.mjs', import.meta.url);
+
+export function writerThreadAvailable(): boolean {
+  return WRITER_THREAD_URL.protocol === 'file:' && existsSync(fileURLToPath(WRITER_THREAD_URL));
+}
+
+export function inlineWriter(db: Database.Database, file: string): BatchWriter {
+  const committer = createCommitter(db, file);
+  return {
+    mode: 'inline',
+    commit(lines) {
+      try {
+        return Promise.resolve(committer.commit(lines));
+      } catch (e) {
+        return Promise.reject(e instanceof Error ? e : new Error(String(e)));
+      }
+    },
+    close: async () => {},
+  };
+}
+
+type Out =
+  | { type: 'ready' }
+  | { type: 'committed'; id: number; lastSeq: number }
+  | { type: 'failed'; id?: number; reason: string }
+  | { type: 'closed' };
+
+export async function threadWriter(file: string): Promise<BatchWriter> {
+  const worker = new Worker(WRITER_THREAD_URL, { workerData: { file } });
+  const pending = new Map<number, { resolve: (seq: number) => void; reject: (e: Error) => void }>();
+  let nextId = 1;
+  let stopped: Error | null = null;
+  let onReady: { resolve: () => void; reject: (e: Error) => void } | null = null;
+  let onClosed: (() => void) | null = null;
+
+  const stop = (e: Error) => {
+    stopped ??= e;
+    for (const p of pending.values()) p.reject(stopped);
+    pending.clear();
+    onReady?.reject(stopped);
+  };
+  worker.on('message', (m: Out) => {
+    if (m.type === 'ready') onReady?.resolve();
+    else if (m.type === 'committed') {
+      pending.get(m.id)?.resolve(m.lastSeq);
+      pending.delete(m.id);
+      settle();
+    } else if (m.type === 'failed') {
+      const e = new Error(m.reason);
+      if (m.id === undefined) stop(e);
+      else {
+        pending.get(m.id)?.reject(e);
+        pending.delete(m.id);
+        settle();
+      }
+    } else if (m.type === 'closed') onClosed?.();
+  });
+  worker.on('error', (e) => stop(new Error(`the audit writer thread failed: ${e.message}`)));
+  worker.on('exit', (code) => {
+    stop(new Error(`the audit writer thread stopped (exit code ${code})`));
+    onClosed?.();
+  });
+  // An idle writer must not keep a CLI process alive, but one with commits in flight must.
+  const settle = () => (pending.size ? worker.ref() : worker.unref());
+
+  await new Promise<void>((resolve, reject) => (onReady = { resolve, reject }));
+  onReady = null;
+  settle();
+
+  return {
+    mode: 'thread',
+    commit(lines) {
+      if (stopped) return Promise.reject(stopped);
+      const id = nextId++;
+      return new Promise<number>((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        settle();
+        worker.postMessage({ type: 'commit', id, lines: lines.join('\n') });
+      });
+    },
+    async close() {
+      if (stopped) return;
+      worker.ref();
+      await new Promise<void>((resolve) => {
+        onClosed = resolve;
+        worker.postMessage({ type: 'close' });
+      });
+      await worker.terminate();
+    },
+  };
+}

@@ -1,0 +1,70 @@
+/**
+ * What an audit entry is. Callers pass an `AuditInput` (the Session's user/via/reason plus what happened);
+ * the writer adds `at`, `seq`, `prev_hash` and `hash`. The input schema is strict and has no field that
+ * could carry rows, records, results or error messages: that is how row values stay out of the audit.
+ */
+import { z } from 'zod';
+import { ViaSchema } from '../../shared/api/session';
+
+export const OUTCOMES = ['ok', 'denied', 'error'] as const;
+export const OutcomeSchema = z.enum(OUTCOMES);
+export type Outcome = z.infer<typeof OutcomeSchema>;
+
+/** `query`, `aggregate`, `describe`, `write`, `ai.tool`, `auth.switch_user`, `ai.tool.query_records` … */
+export const OPERATION_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
+/** An ApiErrorCode or a driver code such as `sqlite.busy`: a code, never a message (messages can quote values). */
+export const ERROR_CODE_PATTERN = /^[a-z][a-z0-9_.]{0,63}$/;
+// eslint-disable-next-line no-control-regex
+const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+
+const Name = z.string().min(1).max(200).regex(NO_CONTROL_CHARS, 'must not contain control characters');
+
+export const AuditInputSchema = z.strictObject({
+  user: Name,
+  via: ViaSchema,
+  /** The question, chat turn or UI action that caused the call — the user's words, never model output or results. */
+  reason: z.string().max(2000).optional(),
+  operation: z.string().max(64).regex(OPERATION_PATTERN, 'must be a dotted lower-case name such as "query" or "ai.tool"'),
+  /** The object asked for, as the caller named it (also when it was denied or does not exist). */
+  object: Name.optional(),
+  /** The ObjectQL AST after permissions (see sanitize-ast.ts for what is accepted). */
+  ast: z.unknown().optional(),
+  rowCount: z.number().int().min(0).optional(),
+  outcome: OutcomeSchema,
+  errorCode: z.string().regex(ERROR_CODE_PATTERN, 'must be an error code such as "forbidden", not a message').optional(),
+  durationMs: z.number().finite().min(0).optional(),
+});
+export type AuditInput = z.input<typeof AuditInputSchema>;
+
+/** One stored entry, as `list()` returns it. `ast` is the canonical JSON text that was hashed. */
+export const AuditEntrySchema = z.strictObject({
+  seq: z.number().int().positive(),
+  at: z.string(),
+  user: z.string(),
+  via: ViaSchema,
+  operation: z.string(),
+  object: z.string().optional(),
+  ast: z.string().optional(),
+  rowCount: z.number().int().optional(),
+  outcome: OutcomeSchema,
+  errorCode: z.string().optional(),
+  reason: z.string().optional(),
+  durationMs: z.number().optional(),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+
+export const AuditFilterSchema = z.strictObject({
+  user: z.string().optional(),
+  object: z.string().optional(),
+  /** Inclusive lower bound on `at` (ISO date or date-time; a date means its start, UTC). */
+  since: z.string().optional(),
+  /** Exclusive upper bound on `at`. */
+  until: z.string().optional(),
+  via: ViaSchema.optional(),
+  outcome: OutcomeSchema.optional(),
+  /** Newest entries first when set; all entries, oldest first, when not. */
+  limit: z.number().int().positive().optional(),
+});
+export type AuditFilter = z.infer<typeof AuditFilterSchema>;

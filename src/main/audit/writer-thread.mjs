@@ -1,0 +1,46 @@
+/**
+ * The audit writer thread: owns one write connection and commits batches posted by AuditLog, so hashing
+ * and inserting run on another core while the main thread serves reads. Messages, in order:
+ *   in:  { type: 'commit', id, lines: string }   (lines joined by "\n"; JSON never contains a raw newline)
+ *        { type: 'close' }
+ *   out: { type: 'ready' } | { type: 'committed', id, lastSeq } | { type: 'failed', id?, reason } | { type: 'closed' }
+ */
+import { createRequire } from 'node:module';
+import { parentPort, workerData } from 'node:worker_threads';
+import { createCommitter } from './writer-core.mjs';
+
+const require = createRequire(import.meta.url);
+const Database = require('better-sqlite3');
+const port = parentPort;
+let db = null;
+let committer = null;
+
+try {
+  db = new Database(workerData.file, { fileMustExist: true });
+  db.pragma('busy_timeout = 5000');
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  committer = createCommitter(db, workerData.file);
+  port.postMessage({ type: 'ready' });
+} catch (e) {
+  port.postMessage({ type: 'failed', reason: String(e && e.message ? e.message : e) });
+}
+
+port.on('message', (m) => {
+  if (m.type === 'close') {
+    try { db?.close(); } catch { /* closing is best effort; the main thread is shutting down */ }
+    port.postMessage({ type: 'closed' });
+    port.close();
+    return;
+  }
+  if (!committer) {
+    port.postMessage({ type: 'failed', id: m.id, reason: 'the writer could not open the file' });
+    return;
+  }
+  try {
+    const lastSeq = committer.commit(m.lines.split('\n'));
+    port.postMessage({ type: 'committed', id: m.id, lastSeq });
+  } catch (e) {
+    port.postMessage({ type: 'failed', id: m.id, reason: String(e && e.message ? e.message : e) });
+  }
+});
