@@ -7,31 +7,11 @@
  */
 import { z } from 'zod';
 
-export interface QueryOperation<I extends z.ZodType, O extends z.ZodType> {
-  kind: 'query';
-  description: string;
-  input: I;
-  output: O;
-}
-export interface StreamOperation<I extends z.ZodType, E extends z.ZodType> {
-  kind: 'stream';
-  description: string;
-  input: I;
-  event: E;
-}
-
-const query = <I extends z.ZodType, O extends z.ZodType>(description: string, input: I, output: O): QueryOperation<I, O> => ({
-  kind: 'query',
-  description,
-  input,
-  output,
-});
-const stream = <I extends z.ZodType, E extends z.ZodType>(description: string, input: I, event: E): StreamOperation<I, E> => ({
-  kind: 'stream',
-  description,
-  input,
-  event,
-});
+import { query, stream, type QueryOperation, type StreamOperation } from './operation';
+import { aiOperations } from './contract-ai';
+import { datasourceOperations } from './contract-datasources';
+import { deskOperations } from './contract-desk';
+export type { QueryOperation, StreamOperation } from './operation';
 
 export const UserSummarySchema = z.strictObject({
   name: z.string(),
@@ -123,7 +103,7 @@ export type QueryResultDto = z.infer<typeof QueryResultSchema>;
 
 export const TickEventSchema = z.strictObject({ n: z.number().int(), of: z.number().int(), at: z.string() });
 
-export const operations = {
+const coreOperations = {
   'app.info': query('Version, workspace, signed-in user.', Empty, AppInfoSchema),
   'workspace.objects': query('Names and labels of the loaded objects the user can see.', Empty, z.array(ObjectSummarySchema)),
   'objects.describe': query(
@@ -148,6 +128,9 @@ export const operations = {
     TickEventSchema,
   ),
 } as const;
+
+/** Each area declares its operations in its own contract-<area>.ts; this is the whole table. */
+export const operations = { ...coreOperations, ...datasourceOperations, ...aiOperations, ...deskOperations } as const;
 
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;

@@ -3,6 +3,9 @@ import type { HandlerTable } from '../types';
 import { appInfo, appTick } from './app';
 import { dataExplain, dataQuery, objectsDescribe } from './data';
 import { workspaceObjects, workspaceWatch } from './workspace';
+import { aiHandlers } from './ai';
+import { datasourceHandlers } from './datasources';
+import { deskHandlers } from './desk';
 
 export const handlers: HandlerTable = {
   'app.info': appInfo,
@@ -12,4 +15,7 @@ export const handlers: HandlerTable = {
   'data.query': dataQuery,
   'data.explain': dataExplain,
   'app.tick': appTick,
+  ...datasourceHandlers,
+  ...aiHandlers,
+  ...deskHandlers,
 };

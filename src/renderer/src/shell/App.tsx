@@ -4,11 +4,13 @@ import { useQuery } from '../bridge/context';
 import { Sidebar } from './Sidebar';
 import { WorkspaceHome } from './WorkspaceHome';
 import { applyTheme, initialTheme, type Theme } from './theme';
+import { screens } from './screens';
 
 export function App() {
   const [info, reloadInfo] = useQuery('app.info', {});
   const [objects, reloadObjects] = useQuery('workspace.objects', {});
   const [selected, setSelected] = useState<string | null>(null);
+  const [screen, setScreen] = useState<{ id: string; params: Record<string, string> } | null>(null);
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const searchRef = useRef<HTMLInputElement>(null);
 
@@ -38,13 +40,27 @@ export function App() {
   const app = info.value;
   const objectList = objects.status === 'ok' ? objects.value : [];
   const current = objectList.find((o) => o.name === selected) ?? null;
+  const active = screen ? screens.find((s) => s.id === screen.id) : undefined;
+  const selectObject = (name: string | null) => {
+    setScreen(null);
+    setSelected(name);
+  };
 
   return (
     <div className="shell">
-      <Sidebar ref={searchRef} workspaceName={app.workspace.name} objects={objectList} selected={selected} onSelect={setSelected} />
+      <Sidebar
+        ref={searchRef}
+        workspaceName={app.workspace.name}
+        objects={objectList}
+        selected={active ? null : selected}
+        onSelect={selectObject}
+        screens={screens}
+        activeScreen={active?.id ?? null}
+        onScreen={(id) => setScreen({ id, params: {} })}
+      />
       <div className="main">
         <header className="topbar">
-          <h1>{current ? current.pluralLabel : app.workspace.name}</h1>
+          <h1>{active ? active.label : current ? current.pluralLabel : app.workspace.name}</h1>
           <div className="topbar-right">
             <span className="mode" title="How this window talks to the engine">{app.mode === 'electron' ? 'desktop' : 'browser mode'}</span>
             <button className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label="Toggle theme">
@@ -62,7 +78,9 @@ export function App() {
               Objects could not be listed: {objects.message} <button onClick={reloadObjects}>Retry</button>
             </div>
           )}
-          {current ? (
+          {active ? (
+            <active.component params={screen!.params} navigate={(id, params = {}) => setScreen({ id, params })} />
+          ) : current ? (
             <section className="card">
               <h2>{current.label}</h2>
               {current.description && <p>{current.description}</p>}
@@ -78,7 +96,7 @@ export function App() {
               </dl>
             </section>
           ) : (
-            <WorkspaceHome info={app} objects={objectList} onOpen={setSelected} />
+            <WorkspaceHome info={app} objects={objectList} onOpen={selectObject} />
           )}
         </main>
         <footer className="statusbar">

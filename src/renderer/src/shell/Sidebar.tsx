@@ -1,15 +1,19 @@
 /** The sidebar: workspace name, searchable objects grouped by namespace, and the screens. */
 import { forwardRef, useMemo, useState } from 'react';
 import type { ObjectSummary } from '../../../shared/api/contract';
+import type { Screen } from './screens';
 
 interface Props {
   workspaceName: string;
   objects: ObjectSummary[];
   selected: string | null;
   onSelect(name: string | null): void;
+  screens: Screen[];
+  activeScreen: string | null;
+  onScreen(id: string): void;
 }
 
-export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar({ workspaceName, objects, selected, onSelect }, searchRef) {
+export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar({ workspaceName, objects, selected, onSelect, screens, activeScreen, onScreen }, searchRef) {
   const [filter, setFilter] = useState('');
   const groups = useMemo(() => {
     const f = filter.trim().toLowerCase();
@@ -27,6 +31,17 @@ export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar({ wo
       <button className={`workspace-name${selected === null ? ' active' : ''}`} onClick={() => onSelect(null)} data-testid="workspace-name">
         {workspaceName}
       </button>
+      {screens.length > 0 && (
+        <ul className="screens">
+          {screens.map((s) => (
+            <li key={s.id}>
+              <button className={activeScreen === s.id ? 'active' : ''} onClick={() => onScreen(s.id)} title={s.shortcut}>
+                {s.label}
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
       <input
         ref={searchRef}
         className="search"

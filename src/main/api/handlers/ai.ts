@@ -1,0 +1,2 @@
+/** Handlers for the operations declared in src/shared/api/contract-ai.ts. */
+export const aiHandlers = {} as const;

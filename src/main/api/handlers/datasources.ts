@@ -1,0 +1,2 @@
+/** Handlers for the operations declared in src/shared/api/contract-datasources.ts. */
+export const datasourceHandlers = {} as const;

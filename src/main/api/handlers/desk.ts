@@ -1,0 +1,2 @@
+/** Handlers for the operations declared in src/shared/api/contract-desk.ts. */
+export const deskHandlers = {} as const;

@@ -1,0 +1,21 @@
+/**
+ * The screens reachable from the sidebar. Each area adds one entry here for its screen (its component
+ * lives in the area's own folder: chat/, datasources/, query/, ...). Order is the sidebar's order.
+ */
+import type { ComponentType } from 'react';
+
+export interface ScreenProps {
+  /** Opens another screen, e.g. from a link in a chat answer. */
+  navigate(screen: string, params?: Record<string, string>): void;
+  params: Record<string, string>;
+}
+
+export interface Screen {
+  id: string;
+  label: string;
+  /** Ctrl+<digit> jumps to the screen. */
+  shortcut?: string;
+  component: ComponentType<ScreenProps>;
+}
+
+export const screens: Screen[] = [];
