@@ -12,7 +12,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import mysql from 'mysql2/promise';
-import { DatasourceSchema, type DatasourceDefinition, type DatasourceInput } from '../../src/main/metadata/datasource';
+import { DatasourceSchema, type DatasourceDefinition } from '../../src/main/metadata/datasource';
 
 export const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
 export const MY = { host: '127.0.0.1', port: 3306, user: 'root' };
@@ -108,17 +108,20 @@ export async function loadChinookMysql(): Promise<TestDatabase> {
   return db;
 }
 
-export function pgDatasource(database: string, extra: Partial<DatasourceInput> & { config?: Record<string, unknown> } = {}): DatasourceDefinition {
+/** Datasource keys for tests; validated by DatasourceSchema, so a wrong key fails loudly. */
+export type DatasourceOverrides = { config?: Record<string, unknown> } & Record<string, unknown>;
+
+export function pgDatasource(database: string, extra: DatasourceOverrides = {}): DatasourceDefinition {
   const { config, ...rest } = extra;
   return DatasourceSchema.parse({ name: 'pg_test', driver: 'postgres', ...rest, config: { host: PG.host, port: PG.port, user: PG.user, database, ...config } });
 }
 
-export function mysqlDatasource(database: string, extra: Partial<DatasourceInput> & { config?: Record<string, unknown> } = {}): DatasourceDefinition {
+export function mysqlDatasource(database: string, extra: DatasourceOverrides = {}): DatasourceDefinition {
   const { config, ...rest } = extra;
   return DatasourceSchema.parse({ name: 'my_test', driver: 'mysql', ...rest, config: { host: MY.host, port: MY.port, user: MY.user, database, ...config } });
 }
 
-export function sqliteDatasource(filename: string, extra: Partial<DatasourceInput> = {}): DatasourceDefinition {
+export function sqliteDatasource(filename: string, extra: Record<string, unknown> = {}): DatasourceDefinition {
   return DatasourceSchema.parse({ name: 'sqlite_test', driver: 'sqlite', ...extra, config: { filename } });
 }
 
