@@ -28,6 +28,7 @@ async function main(): Promise<void> {
     dataDir: argValue('--data-dir') ?? process.env.OBJECTDESK_DATA_DIR ?? app.getPath('userData'),
     user: argValue('--user'),
     mode: 'electron',
+    watch: true,
   });
   const unbind = bindIpc(ipcMain, createApi(ctx), (url) => url !== undefined && isAppUrl(url, devServerUrl));
 

@@ -90,25 +90,34 @@ export class AppContext {
     });
   }
 
+  /** Re-reads the whole workspace now (after the app itself wrote a file, e.g. a saved datasource). */
+  async reload(): Promise<WorkspaceReloaded> {
+    const { workspace, problems, partial } = await loadWorkspace(this.options.workspaceDir, { cacheDir: this.cacheDir });
+    return this.adopt({ workspace, problems, partial, changed: [] });
+  }
+
+  private get cacheDir(): string {
+    return path.join(this.options.dataDir, 'cache', 'workspace');
+  }
+
+  private async adopt(event: { workspace: Workspace | null; problems: Problem[]; partial: Workspace; changed: string[] }): Promise<WorkspaceReloaded> {
+    this.workspace = event.workspace;
+    this.partial = event.partial;
+    this.problems = event.problems;
+    try {
+      this.user = pickUser(event.partial, this.user.name);
+    } catch {
+      /* the signed-in user vanished from the workspace: keep the old identity until they switch */
+    }
+    // Connection settings may have changed: no pool outlives the definitions that opened it.
+    await this.drivers.reload(event.partial.datasources.values()).catch(() => undefined);
+    const payload: WorkspaceReloaded = { changed: event.changed, problems: event.problems.length, objects: event.partial.objects.size };
+    this.events.emit('reloaded', payload);
+    return payload;
+  }
+
   private async startWatching(cacheDir: string): Promise<void> {
-    this.watcher = watchWorkspace(
-      this.options.workspaceDir,
-      (event) => {
-        this.workspace = event.workspace;
-        this.partial = event.partial;
-        this.problems = event.problems;
-        try {
-          this.user = pickUser(event.partial, this.user.name);
-        } catch {
-          /* the signed-in user vanished from the workspace: keep the old identity until they switch */
-        }
-        // Connection settings may have changed: no pool outlives the definitions that opened it.
-        void this.drivers.reload(event.partial.datasources.values()).catch(() => undefined);
-        const payload: WorkspaceReloaded = { changed: event.changed, problems: event.problems.length, objects: event.partial.objects.size };
-        this.events.emit('reloaded', payload);
-      },
-      { cacheDir },
-    );
+    this.watcher = watchWorkspace(this.options.workspaceDir, (event) => void this.adopt(event), { cacheDir });
     await this.watcher.ready;
   }
 

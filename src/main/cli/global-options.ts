@@ -9,6 +9,8 @@ export interface GlobalOptions {
   user?: string;
   dataDir?: string;
   json?: boolean;
+  /** Follow workspace file changes (long-running commands). */
+  watch?: boolean;
 }
 
 /** A problem the user can fix from the message alone; printed as one line, exit code 1. */
@@ -33,5 +35,6 @@ export async function openContext(opts: GlobalOptions, mode: 'cli' | 'browser'):
     dataDir: opts.dataDir ? path.resolve(opts.dataDir) : defaultDataDir(),
     user: opts.user,
     mode,
+    watch: opts.watch,
   });
 }

@@ -12,7 +12,7 @@ export interface ServeOptions extends GlobalOptions {
 }
 
 export async function runServe(opts: ServeOptions, io: CliIO, until?: Promise<void>): Promise<number> {
-  const app = await openContext(opts, 'browser');
+  const app = await openContext({ ...opts, watch: true }, 'browser');
   const host = await startHost({ api: createApi(app), port: opts.port ?? 0, rendererDir: rendererBuildDir() });
   if (opts.json) {
     println(io.out, JSON.stringify({ url: host.url, origin: host.origin, port: host.port, workspace: app.workspaceName, user: app.user.name }));
