@@ -91,11 +91,13 @@ export async function planImport(catalog: Catalog, opts: ImportOptions): Promise
     const mine = toDraftObject(current.object);
     const merged = mergeObject(mine, current.snapshot, d);
     // Nothing to do when the database changed nothing: keep the user's file byte for byte.
-    if (stableJson(merged.object) === stableJson(mine) && stableJson(merged.snapshot) === stableJson(current.snapshot)) {
+    // A hand-written file (no snapshot) that still matches the table is left alone too.
+    if (stableJson(merged.object) === stableJson(mine) && (current.snapshot === null || stableJson(merged.snapshot) === stableJson(current.snapshot))) {
       files.push({ object: mine.name, table: d.table.name, path: file, action: 'unchanged', content: current.source, previous: current.source, diff: '', changes: [], warnings });
       continue;
     }
-    const content = await renderObjectFile({ object: merged.object, comments, snapshot: merged.snapshot });
+    const exportName = /export\s+const\s+([A-Za-z_$][\w$]*)\s*=\s*ObjectSchema\.create\(/.exec(current.source)?.[1];
+    const content = await renderObjectFile({ object: merged.object, comments, snapshot: merged.snapshot, exportName });
     const action = content === current.source ? 'unchanged' : 'update';
     files.push({
       object: merged.object.name, table: d.table.name, path: file, action, content, previous: current.source,

@@ -45,10 +45,12 @@ export interface RenderInput {
   object: DraftObject;
   comments?: { object?: string[]; fields?: Record<string, string[]>; header?: string[] };
   snapshot?: Snapshot;
+  /** Keep a file's `export const <name> =` form instead of `export default`. */
+  exportName?: string;
 }
 
 export async function renderObjectFile(input: RenderInput): Promise<string> {
-  const { object, comments = {}, snapshot } = input;
+  const { object, comments = {}, snapshot, exportName } = input;
   const { fields, ...top } = object;
   const order = ['name', 'label', 'pluralLabel', 'description', 'icon', 'namespace', 'datasource', 'external', 'primaryKey', 'titleField'];
   const topKeys = [...order.filter((k) => k in top), ...Object.keys(top).filter((k) => !order.includes(k))];
@@ -71,7 +73,7 @@ export async function renderObjectFile(input: RenderInput): Promise<string> {
     comment(comments.header) +
     `import { ObjectSchema, Field } from '@objectstack/spec/data';\n\n` +
     comment(comments.object) +
-    `export default ObjectSchema.create({\n${body}});\n` +
+    `${exportName ? `export const ${exportName} =` : 'export default'} ObjectSchema.create({\n${body}});\n` +
     (snapshot ? `\n// Written by \`objectdesk import\`: what the database said at import time, so a re-import can keep your edits.\n${SNAPSHOT_MARKER}${JSON.stringify(snapshot)}\n` : '');
   return format(text, { parser: 'typescript', singleQuote: true, printWidth: 110, trailingComma: 'all' });
 }

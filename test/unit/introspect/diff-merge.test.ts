@@ -115,3 +115,40 @@ describe('schema diff and re-import merge (sqlite)', () => {
     expect(plan.files[0].changes).toEqual(['primary key (x) → (x, y)']);
   });
 });
+
+describe('re-import of a hand-written object file (no snapshot)', () => {
+  it('leaves it byte for byte when it matches the table, and keeps its export form when the table changed', async () => {
+    const db = tempSqlite();
+    const ws = tempDir();
+    cleanups.push(db.cleanup, ws.cleanup);
+    db.exec('CREATE TABLE Genre (GenreId INTEGER PRIMARY KEY, Name VARCHAR(120))');
+    const file = path.join(ws.dir, 'genre.object.ts');
+    const handWritten = `import { ObjectSchema, Field } from '@objectstack/spec/data';
+
+/** Music genres. */
+export const Genre = ObjectSchema.create({
+  name: 'genre',
+  label: 'Genre',
+  icon: 'tag',
+  external: { table: 'Genre' },
+  primaryKey: 'genre_id',
+  fields: {
+    genre_id: Field.number({ label: 'Genre ID', readonly: true, column: 'GenreId' }),
+    name: Field.text({ label: 'Genre name', maxLength: 120, column: 'Name' }),
+  },
+});
+`;
+    writeFileSync(file, handWritten);
+    const existing = [{ name: 'genre', file, table: 'Genre' }];
+    const same = await planImport(await catalogOf(db.file), { datasource: 'shop', tables: ['Genre'], outDir: ws.dir, existing });
+    expect(same.files[0]).toMatchObject({ action: 'unchanged', path: file, diff: '' });
+
+    db.exec('ALTER TABLE Genre ADD COLUMN Slug VARCHAR(40)');
+    const changed = await planImport(await catalogOf(db.file), { datasource: 'shop', tables: ['Genre'], outDir: ws.dir, existing });
+    expect(changed.files[0].action).toBe('update');
+    expect(changed.files[0].changes).toEqual(['added field "slug" for new column "Slug"']);
+    expect(changed.files[0].content).toContain('export const Genre = ObjectSchema.create({');
+    expect(changed.files[0].content).toContain("icon: 'tag',");
+    expect(changed.files[0].content).toContain("name: Field.text({ label: 'Genre name', maxLength: 120, column: 'Name' }),");
+  });
+});
