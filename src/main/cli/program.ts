@@ -12,7 +12,12 @@ import { runInfo } from './commands/info';
 import { runServe } from './commands/serve';
 import { runValidate } from './commands/validate';
 import { runSecret } from './commands/secret';
-import { defaultWorkspaceDir } from '../app/paths';
+import { defaultDataDir, defaultWorkspaceDir } from '../app/paths';
+import { runQuery } from './commands/query';
+import { runIntrospect } from './commands/introspect';
+import { runImport } from './commands/import';
+import { runDiff } from './commands/diff';
+import { runAudit } from './commands/audit';
 
 const USAGE_ERRORS = new Set([
   'commander.unknownOption',
@@ -89,6 +94,84 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
       }
       const o = globals(cmd);
       return runSecret({ action: action as 'set', datasource, workspace: o.workspace ?? defaultWorkspaceDir() }, io);
+    }));
+
+  const ws = (o: GlobalOptions) => o.workspace ?? defaultWorkspaceDir();
+  const dataDir = (o: GlobalOptions) => o.dataDir ?? defaultDataDir();
+
+  program
+    .command('query')
+    .description('run one ObjectQL query (JSON) as the signed-in user; Ctrl-C cancels it in the database')
+    .argument('<json>', 'the query, e.g. \'{"object":"customer","where":{"country":"Brazil"},"limit":5}\'')
+    .option('--explain', 'print the plan (SQL or pipeline with parameters, where each step runs) without running it')
+    .addOption(new Option('--format <format>', 'output format').choices(['table', 'json', 'csv']).default('table'))
+    .action(run(async (cmd) => {
+      const o = globals(cmd);
+      const format = (o.json ? 'json' : o.format) as 'table' | 'json' | 'csv';
+      return runQuery({ workspace: ws(o), json: String(cmd.args[0]), explain: Boolean(o.explain), format, user: o.user, dataDir: o.dataDir }, io);
+    }));
+
+  program
+    .command('introspect')
+    .description("read a datasource's live schema: tables, views, columns, keys, enums, comments, row counts")
+    .argument('<datasource>', 'a datasource declared in the workspace')
+    .action(run(async (cmd) => {
+      const o = globals(cmd);
+      return runIntrospect({ workspace: ws(o), datasource: String(cmd.args[0]), json: Boolean(o.json) }, io);
+    }));
+
+  program
+    .command('import')
+    .description('draft one *.object.ts per table (merging into files that exist) and show the diff before writing')
+    .argument('<datasource>', 'a datasource declared in the workspace')
+    .option('--tables <names>', 'comma-separated table names', (v: string) => v.split(',').map((t) => t.trim()).filter(Boolean))
+    .option('--all', 'every table and view')
+    .option('--namespace <ns>', 'prefix for the object names, e.g. biz → biz_customer')
+    .option('--dry-run', 'show what would change, write nothing')
+    .action(run(async (cmd) => {
+      const o = globals(cmd);
+      return runImport(
+        { workspace: ws(o), datasource: String(cmd.args[0]), tables: o.tables as string[] | undefined, all: Boolean(o.all), namespace: o.namespace as string | undefined, dryRun: Boolean(o.dryRun) },
+        io,
+      );
+    }));
+
+  program
+    .command('diff')
+    .description("compare the workspace's objects with the live schema (exit 1 on drift)")
+    .argument('[datasource]', 'only this datasource')
+    .action(run(async (cmd) => {
+      const o = globals(cmd);
+      return runDiff({ workspace: ws(o), datasource: cmd.args[0] as string | undefined, json: Boolean(o.json) }, io);
+    }));
+
+  program
+    .command('audit')
+    .description('the audit log: list entries (--user, --object, --since), verify the hash chain (exit 1 on tampering), export CSV')
+    .argument('<action>', 'list | verify | export')
+    // `--user NAME` (the global option) filters here: reading the log signs nobody in.
+    .option('--object <name>', 'only entries about this object')
+    .option('--since <date>', 'only entries at or after this date/time (ISO 8601)')
+    .option('-o, --out <file>', 'export: the CSV file to write (default: standard output)')
+    .action(run(async (cmd) => {
+      const action = String(cmd.args[0]);
+      if (!['list', 'verify', 'export'].includes(action)) {
+        io.err.write(`objectdesk: unknown audit action "${action}"; use list, verify or export.\n`);
+        return 2;
+      }
+      const o = globals(cmd);
+      return runAudit(
+        {
+          action: action as 'list',
+          dataDir: dataDir(o),
+          user: o.user,
+          object: o.object as string | undefined,
+          since: o.since as string | undefined,
+          json: Boolean(o.json),
+          out: o.out as string | undefined,
+        },
+        io,
+      );
     }));
 
   return program;

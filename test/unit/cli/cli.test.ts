@@ -64,3 +64,39 @@ describe('objectdesk CLI', () => {
     expect(r.err).toMatch(/Unknown user "mallory"/);
   });
 });
+
+describe('objectdesk query', () => {
+  it('runs an aggregation pushed down to SQLite and prints a table', async () => {
+    const r = await cli([
+      'query',
+      '{"object":"invoice","aggregations":[{"function":"count","alias":"n"}],"groupBy":["billing_country"],"orderBy":[{"field":"n","order":"desc"}],"limit":1}',
+      '--workspace', DEMO_WORKSPACE, '--data-dir', '/tmp/objectdesk-cli-test',
+    ]);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/USA\s+91/);
+  });
+
+  it('--json prints rows as JSON and --explain prints the SQL without running it', async () => {
+    const q = '{"object":"customer","fields":["first_name"],"where":{"country":"Norway"}}';
+    const j = await cli(['query', q, '--json', '--workspace', DEMO_WORKSPACE, '--data-dir', '/tmp/objectdesk-cli-test']);
+    expect(j.code).toBe(0);
+    expect(JSON.parse(j.out)).toEqual([{ first_name: 'Bjørn' }]);
+    const e = await cli(['query', q, '--explain', '--workspace', DEMO_WORKSPACE, '--data-dir', '/tmp/objectdesk-cli-test']);
+    expect(e.code).toBe(0);
+    expect(e.out).toMatch(/from "Customer"/);
+    expect(e.out).toMatch(/parameters: \["Norway"/);
+  });
+
+  it('a bad query is refused with the AST path, exit 1; bad JSON is usage, exit 2', async () => {
+    const bad = await cli(['query', '{"object":"customer","where":{"country":{"$like":"%"}}}', '--workspace', DEMO_WORKSPACE, '--data-dir', '/tmp/objectdesk-cli-test']);
+    expect(bad.code).toBe(1);
+    expect(bad.err).toMatch(/where\.country/);
+    const notJson = await cli(['query', '{oops', '--workspace', DEMO_WORKSPACE]);
+    expect(notJson.code).toBe(2);
+  });
+
+  it('an unknown --format is a usage error', async () => {
+    const r = await cli(['query', '{}', '--format', 'xml']);
+    expect(r.code).toBe(2);
+  });
+});
