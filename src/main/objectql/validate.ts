@@ -492,12 +492,14 @@ class Binder {
   // ---- sorting and paging ------------------------------------------------------------------------
 
   private rowSort(): BoundSort[] {
-    const sort: BoundSort[] = (this.q.orderBy ?? []).map((s, i) => {
+    const sort: BoundSort[] = [];
+    const has = (ref: ColumnRef) => sort.some((s) => s.operand.t === 'col' && s.operand.ref.alias === ref.alias && s.operand.ref.column === ref.column);
+    (this.q.orderBy ?? []).forEach((s, i) => {
       const r = this.resolvePath(s.field, joinPath(joinPath('orderBy', i), 'field'));
       if (r.ref.kind === 'json') throw new QueryError('invalid_value', joinPath(joinPath('orderBy', i), 'field'), `"${s.field}" is a ${r.field.type} field and cannot be sorted`);
-      return { operand: { t: 'col', ref: r.ref }, kind: r.ref.kind, desc: s.order === 'desc' };
+      // A key sorted again later cannot change the order: the first occurrence decides.
+      if (!has(r.ref)) sort.push({ operand: { t: 'col', ref: r.ref }, kind: r.ref.kind, desc: s.order === 'desc' });
     });
-    const has = (ref: ColumnRef) => sort.some((s) => s.operand.t === 'col' && s.operand.ref.alias === ref.alias && s.operand.ref.column === ref.column);
     // The primary key makes the order total, so pages and engines agree row for row.
     const tie = this.root.primaryKey.length > 0
       ? this.root.primaryKey
@@ -597,10 +599,11 @@ class Binder {
   }
 
   private aggregateSort(columns: OutputColumn[], groups: BoundGroup[]): BoundSort[] {
-    const sort: BoundSort[] = (this.q.orderBy ?? []).map((s, i) => {
+    const sort: BoundSort[] = [];
+    (this.q.orderBy ?? []).forEach((s, i) => {
       const c = columns.find((col) => col.key === s.field);
       if (!c) throw new QueryError('unknown_field', joinPath(joinPath('orderBy', i), 'field'), `"${s.field}" is not a group key or aggregation alias of this query`, columns.map((col) => col.key));
-      return { operand: c.operand, kind: c.kind, desc: s.order === 'desc' };
+      if (!sort.some((x) => JSON.stringify(x.operand) === JSON.stringify(c.operand))) sort.push({ operand: c.operand, kind: c.kind, desc: s.order === 'desc' });
     });
     for (const g of groups) {
       if (!sort.some((s) => JSON.stringify(s.operand) === JSON.stringify(g.operand))) sort.push({ operand: g.operand, kind: g.kind, desc: false });

@@ -70,7 +70,11 @@ class MongoCompiler {
   }
 
   bucket(ref: ColumnRef, g: 'day' | 'week' | 'month' | 'quarter' | 'year'): Expr {
-    const x = path(ref);
+    // Date operators are not all null-safe (mingo's $month throws on a missing date): NULL stays NULL.
+    return { $cond: [notNull(path(ref)), this.bucketOf(path(ref), g), null] };
+  }
+
+  private bucketOf(x: Expr, g: 'day' | 'week' | 'month' | 'quarter' | 'year'): Expr {
     const fmt = (date: Expr, format: string) => ({ $dateToString: { date, format } });
     switch (g) {
       case 'day':
