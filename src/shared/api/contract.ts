@@ -122,6 +122,28 @@ const coreOperations = {
     Empty,
     z.strictObject({ changed: z.array(z.string()), problems: z.number().int(), objects: z.number().int() }),
   ),
+  'workspace.drift': query(
+    "Compares the workspace's objects with each datasource's live schema: missing tables/columns, type and key changes, new columns, each with its fix.",
+    z.strictObject({ datasource: z.string().optional() }),
+    z.strictObject({
+      checkedAt: z.string(),
+      items: z.array(
+        z.strictObject({
+          kind: z.enum(['table_missing', 'column_missing', 'type_changed', 'column_added', 'key_changed']),
+          severity: z.enum(['error', 'warning']),
+          datasource: z.string(),
+          object: z.string(),
+          file: z.string().optional(),
+          table: z.string(),
+          field: z.string().optional(),
+          column: z.string().optional(),
+          message: z.string(),
+          fix: z.string(),
+        }),
+      ),
+      unreachable: z.array(z.strictObject({ datasource: z.string(), message: z.string() })),
+    }),
+  ),
   'app.tick': stream(
     'Emits `count` ticks `intervalMs` apart: proves streaming and cancellation end to end.',
     z.strictObject({ count: z.number().int().min(1).max(1000), intervalMs: z.number().int().min(0).max(10_000).default(100) }),

@@ -2,7 +2,7 @@
 import type { HandlerTable } from '../types';
 import { appInfo, appTick } from './app';
 import { dataExplain, dataQuery, objectsDescribe } from './data';
-import { workspaceObjects, workspaceWatch } from './workspace';
+import { workspaceDriftHandler, workspaceObjects, workspaceWatch } from './workspace';
 import { aiHandlers } from './ai';
 import { datasourceHandlers } from './datasources';
 import { deskHandlers } from './desk';
@@ -11,6 +11,7 @@ export const handlers: HandlerTable = {
   'app.info': appInfo,
   'workspace.objects': workspaceObjects,
   'workspace.watch': workspaceWatch,
+  'workspace.drift': workspaceDriftHandler,
   'objects.describe': objectsDescribe,
   'data.query': dataQuery,
   'data.explain': dataExplain,

@@ -3,6 +3,7 @@ import { on } from 'node:events';
 import type { QueryHandler, StreamHandler } from '../types';
 import type { WorkspaceReloaded } from '../../app/context';
 import { objectLabels } from '../describe';
+import { workspaceDrift } from '../../introspect/workspace-drift';
 
 export const workspaceObjects: QueryHandler<'workspace.objects'> = async (_input, { app }) => {
   return [...app.partial.objects.values()]
@@ -22,4 +23,11 @@ export const workspaceWatch: StreamHandler<'workspace.watch'> = async function* 
   } catch (e) {
     if ((e as Error).name !== 'AbortError') throw e;
   }
+};
+
+/** Catalog reads only; the objects' files are the user's, so their paths may be shown. */
+export const workspaceDriftHandler: QueryHandler<'workspace.drift'> = async ({ datasource }, { app }) => {
+  const ws = app.requireWorkspace();
+  const drift = await workspaceDrift(ws, (name) => app.drivers.get(name), datasource);
+  return drift;
 };

@@ -2,6 +2,8 @@
 import { createApi } from '../../api';
 import { rendererBuildDir } from '../../app/version';
 import { startHost } from '../../host/server';
+import { workspaceDrift } from '../../introspect/workspace-drift';
+import { formatDrift } from '../../introspect/diff';
 import { openContext, type GlobalOptions } from '../global-options';
 import { println, type CliIO } from '../io';
 
@@ -21,6 +23,16 @@ export async function runServe(opts: ServeOptions, io: CliIO, until?: Promise<vo
     println(io.out, `ObjectDesk is serving "${app.workspaceName}" as ${app.user.name} in browser mode.`);
     println(io.out, `Open: ${host.url}`);
     println(io.out, 'The link carries a one-time token for this launch; press Ctrl+C to stop.');
+  }
+  // Drift at workspace load: reported as soon as it is known, without delaying the URL.
+  if (app.workspace && !opts.json) {
+    void workspaceDrift(app.workspace, (name) => app.drivers.get(name)).then(
+      (d) => {
+        if (d.items.length) println(io.err, `Schema drift found:\n${formatDrift(d.items)}`);
+        for (const u of d.unreachable) println(io.err, `Could not check ${u.datasource} for drift: ${u.message}`);
+      },
+      () => undefined,
+    );
   }
   await (until ??
     new Promise<void>((resolve) => {
