@@ -116,9 +116,13 @@ export class AuditLog {
    * Resolves when entries can be written. Costs nothing while healthy; after a failure it reopens the
    * file and the writer, so reads resume as soon as the cause (permissions, a missing folder) is fixed.
    */
-  async ensureWritable(): Promise<void> {
-    if (this.closed) throw new AuditUnavailableError(this.path, 'the audit log was closed');
-    if (!this.failure) return;
+  ensureWritable(): Promise<void> {
+    if (this.closed) return Promise.reject(new AuditUnavailableError(this.path, 'the audit log was closed'));
+    if (!this.failure) return HEALTHY;
+    return this.recover();
+  }
+
+  private async recover(): Promise<void> {
     await this.disconnect();
     try {
       await this.connect();
@@ -240,6 +244,8 @@ export class AuditLog {
     return this.db;
   }
 }
+
+const HEALTHY = Promise.resolve();
 
 function newBatch(): Batch {
   let resolve!: () => void;

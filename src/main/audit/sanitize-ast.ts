@@ -37,41 +37,62 @@ export function canonicalAst(ast: unknown): string {
       );
     }
   }
-  const text = write(ast, 'ast', 0);
+  const text = write(ast, null, 0);
   if (text.length <= AST_MAX_BYTES && Buffer.byteLength(text) <= AST_MAX_BYTES) return text;
   const sha256 = createHash('sha256').update(text).digest('hex');
-  return write({ $omitted: `ast larger than ${AST_MAX_BYTES} bytes`, bytes: Buffer.byteLength(text), sha256 }, 'ast', 0);
+  return write({ $omitted: `ast larger than ${AST_MAX_BYTES} bytes`, bytes: Buffer.byteLength(text), sha256 }, null, 0);
 }
 
-function write(value: unknown, path: string, depth: number): string {
-  if (depth > MAX_DEPTH) throw new AuditInputError(`${path} nests deeper than ${MAX_DEPTH} levels`, path);
+/** Where in the AST we are; the dotted path text is only built for an error message. */
+interface At {
+  parent: At | null;
+  key: string | number;
+}
+const pathOf = (at: At | null): string => {
+  const parts: string[] = [];
+  for (let a = at; a; a = a.parent) parts.push(typeof a.key === 'number' ? `[${a.key}]` : `.${a.key}`);
+  return `ast${parts.reverse().join('')}`;
+};
+const refuse = (at: At | null, message: string): never => {
+  const p = pathOf(at);
+  throw new AuditInputError(`${p} ${message}`, p);
+};
+
+function write(value: unknown, at: At | null, depth: number): string {
+  if (depth > MAX_DEPTH) refuse(at, `nests deeper than ${MAX_DEPTH} levels`);
   switch (typeof value) {
     case 'string':
-      if (CREDENTIAL_URL.test(value)) throw new AuditInputError(`${path} holds a URL with a password in it; secrets never enter the audit`, path);
+      if (CREDENTIAL_URL.test(value)) refuse(at, 'holds a URL with a password in it; secrets never enter the audit');
       return JSON.stringify(value);
     case 'number':
-      if (!Number.isFinite(value)) throw new AuditInputError(`${path} is ${value}; only finite numbers are JSON`, path);
+      if (!Number.isFinite(value)) refuse(at, `is ${value}; only finite numbers are JSON`);
       return JSON.stringify(value);
     case 'boolean':
       return value ? 'true' : 'false';
     case 'object': {
       if (value === null) return 'null';
-      if (Array.isArray(value)) return `[${value.map((v, i) => write(v, `${path}[${i}]`, depth + 1)).join(',')}]`;
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + write(value[i], { parent: at, key: i }, depth + 1);
+        return `${out}]`;
+      }
       const proto = Object.getPrototypeOf(value);
       if (proto !== Object.prototype && proto !== null) {
-        throw new AuditInputError(`${path} is a ${proto?.constructor?.name ?? 'non-plain object'}; the audit keeps plain JSON only`, path);
+        refuse(at, `is a ${proto?.constructor?.name ?? 'non-plain object'}; the audit keeps plain JSON only`);
       }
       const keys = Object.keys(value).sort();
-      const parts: string[] = [];
+      let out = '{';
+      let first = true;
       for (const k of keys) {
-        if (k === '$secret') throw new AuditInputError(`${path} is a secret reference; secrets never enter the audit`, path);
+        if (k === '$secret') refuse(at, 'is a secret reference; secrets never enter the audit');
         const v = (value as Record<string, unknown>)[k];
         if (v === undefined) continue;
-        parts.push(`${JSON.stringify(k)}:${write(v, `${path}.${k}`, depth + 1)}`);
+        out += `${first ? '' : ','}${JSON.stringify(k)}:${write(v, { parent: at, key: k }, depth + 1)}`;
+        first = false;
       }
-      return `{${parts.join(',')}}`;
+      return `${out}}`;
     }
     default:
-      throw new AuditInputError(`${path} is a ${typeof value}; the audit keeps plain JSON only`, path);
+      return refuse(at, `is a ${typeof value}; the audit keeps plain JSON only`);
   }
 }
