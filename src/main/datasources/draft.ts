@@ -115,16 +115,7 @@ export function draftOfDefinition(def: DatasourceDefinition, source: string, def
     allowWrites: def.allowWrites,
     ...(def.queryTimeoutMs !== undefined ? { queryTimeoutMs: def.queryTimeoutMs } : {}),
     ...(def.allowedSchemas ? { allowedSchemas: [...def.allowedSchemas] } : {}),
-    ...(def.pool
-      ? {
-          pool: {
-            min: def.pool.min,
-            max: def.pool.max,
-            idleTimeoutMillis: def.pool.idleTimeoutMillis,
-            connectionTimeoutMillis: def.pool.connectionTimeoutMillis,
-          },
-        }
-      : {}),
+    ...poolDraft(def.pool),
     ...(def.ssl !== undefined ? { ssl: sslDraft(def.ssl) } : {}),
   };
   const draftPassword: PasswordSource =
@@ -172,6 +163,18 @@ export function draftOfDefinition(def: DatasourceDefinition, source: string, def
 
 function opt<K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } {
   return (value === undefined ? {} : { [key]: value }) as { [P in K]?: V };
+}
+
+const POOL_DEFAULTS = { min: 0, max: 5, idleTimeoutMillis: 30_000, connectionTimeoutMillis: 5_000 } as const;
+
+/** The pool settings that differ from the defaults (the loader fills those in; echoing them adds noise). */
+function poolDraft(pool: DatasourceDefinition['pool']): { pool?: NonNullable<DatasourceDraft['pool']> } {
+  if (!pool) return {};
+  const out: Record<string, number> = {};
+  for (const k of Object.keys(POOL_DEFAULTS) as Array<keyof typeof POOL_DEFAULTS>) {
+    if (pool[k] !== undefined && pool[k] !== POOL_DEFAULTS[k]) out[k] = pool[k];
+  }
+  return Object.keys(out).length ? { pool: out } : {};
 }
 
 function sslDraft(ssl: NonNullable<DatasourceDefinition['ssl']>): DatasourceDraft['ssl'] {
