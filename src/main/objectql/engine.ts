@@ -31,6 +31,12 @@ export interface ObjectQLOptions {
   now?: () => Date;
   /** Filled by the governance layer: object, field and record rules. Identity until then. */
   applyPermissions?: (ast: Query, session: unknown) => Query | Promise<Query>;
+  /**
+   * Binds the query applyPermissions returned (the second validation pass). The permission layer may add
+   * filters on fields the caller cannot read, so it passes the unrestricted metadata here while `objects`
+   * stays the caller's view. Defaults to `objects`.
+   */
+  permissionsResolver?: ObjectResolver;
 }
 
 export interface RunOptions {
@@ -62,7 +68,7 @@ interface Prepared {
 }
 
 export class ObjectQL {
-  private readonly opts: Required<Omit<ObjectQLOptions, 'applyPermissions' | 'now'>> & Pick<ObjectQLOptions, 'applyPermissions' | 'now'>;
+  private readonly opts: Required<Omit<ObjectQLOptions, 'applyPermissions' | 'now' | 'permissionsResolver'>> & Pick<ObjectQLOptions, 'applyPermissions' | 'now' | 'permissionsResolver'>;
 
   constructor(options: ObjectQLOptions) {
     this.opts = {
@@ -165,10 +171,14 @@ export class ObjectQL {
 
   private async prepare(raw: unknown, run: RunOptions, stream: boolean): Promise<Prepared> {
     const ctx = this.validationContext(stream);
-    const first = validateQuery(raw, ctx);
-    const ast = this.opts.applyPermissions ? await this.opts.applyPermissions(first.ast, run.session) : first.ast;
+    // A keyset cursor carries the fingerprint of the sort it was made for, which the permission layer's
+    // joins can renumber: with a permission layer it is checked once, against the query that runs.
+    const cursor = this.opts.applyPermissions && isRecord(raw) && raw.cursor !== undefined ? raw.cursor : undefined;
+    const first = validateQuery(cursor === undefined ? raw : { ...(raw as Record<string, unknown>), cursor: undefined }, ctx);
+    let ast = this.opts.applyPermissions ? await this.opts.applyPermissions(first.ast, run.session) : first.ast;
+    if (cursor !== undefined) ast = { ...ast, cursor: cursor as string };
     // The permission layer may add filters or drop fields: bind what will actually run.
-    const { bound } = ast === first.ast ? first : validateQuery(ast, ctx);
+    const { bound } = ast === first.ast ? first : validateQuery(ast, { ...ctx, resolve: this.opts.permissionsResolver ?? ctx.resolve });
     const object = this.opts.objects(bound.object);
     if (!object?.datasource) throw new QueryError('unknown_object', 'object', `object "${bound.object}" has no datasource`);
     const driver = this.opts.drivers(object.datasource);
@@ -236,6 +246,10 @@ export class ObjectQL {
     shapeOf(p.bound);
     return evaluate(p.bound, (_object, table) => tables.get(`${wanted.find((w) => w.table === table)?.schema ?? ''}.${table}`) ?? []);
   }
+}
+
+function isRecord(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
 }
 
 function throwIfAborted(signal?: AbortSignal): void {
