@@ -208,7 +208,7 @@ export class MysqlDriver implements SqlDriver {
       if (readWrite) await conn.query('START TRANSACTION READ WRITE');
       if (t.before) await conn.query(t.before);
       try {
-        const [result] = await conn.query(t.sql, compiled.parameters as unknown[]);
+        const [result] = await conn.execute(t.sql, compiled.parameters as unknown[]);
         if (readWrite) await conn.query('COMMIT');
         return result;
       } finally {
@@ -266,7 +266,7 @@ export class MysqlDriver implements SqlDriver {
       await conn.query('START TRANSACTION READ ONLY');
       if (t.before) await conn.query(t.before);
       const core = (conn as unknown as { connection: { query(sql: string, values: unknown[]): { stream(o: { highWaterMark: number }): AsyncIterable<unknown> & { destroy(): void } } } }).connection;
-      stream = core.query(t.sql, compiled.parameters as unknown[]).stream({ highWaterMark: opts.batchSize ?? 1000 });
+      stream = core.execute(t.sql, compiled.parameters as unknown[]).stream({ highWaterMark: opts.batchSize ?? 1000 });
       try {
         for await (const row of stream) {
           if (aborted) throw new QueryCancelledError(this.datasource);
