@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, screen, session, shell } from 'electron';
 import { createApi } from './api';
 import { AppContext } from './app/context';
 import { CONTENT_SECURITY_POLICY } from './app/csp';
@@ -12,6 +12,7 @@ import { defaultWorkspaceDir } from './app/paths';
 import { packageRoot } from './app/version';
 import { bindIpc } from './electron/ipc-binding';
 import { hardenedWindowOptions, isAppUrl } from './electron/window-options';
+import { loadWindowState, saveWindowState } from './electron/window-state';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
@@ -38,7 +39,13 @@ async function main(): Promise<void> {
   // No remote content, ever: refuse permission prompts outright.
   session.defaultSession.setPermissionRequestHandler((_wc, _perm, cb) => cb(false));
 
-  const win = new BrowserWindow(hardenedWindowOptions(path.join(here, '../preload/index.cjs')));
+  const saved = loadWindowState(ctx.options.dataDir, screen.getAllDisplays().map((d) => d.workArea));
+  const win = new BrowserWindow({
+    ...hardenedWindowOptions(path.join(here, '../preload/index.cjs'), saved),
+    ...(saved?.x !== undefined && saved.y !== undefined ? { x: saved.x, y: saved.y } : {}),
+  });
+  if (saved?.maximized) win.maximize();
+  win.on('close', () => saveWindowState(ctx.options.dataDir, { ...win.getNormalBounds(), maximized: win.isMaximized() }));
   win.webContents.on('will-navigate', (e, url) => {
     if (!isAppUrl(url, devServerUrl)) e.preventDefault();
   });

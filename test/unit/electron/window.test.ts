@@ -29,7 +29,9 @@ vi.mock('electron', () => {
       recorded.windowOptions = opts;
     }
     once() {}
+    on() {}
     show() {}
+    maximize() {}
     async loadFile(file: string) {
       recorded.loaded = file;
       recorded.resolveReady?.();
@@ -43,6 +45,7 @@ vi.mock('electron', () => {
   return {
     app: { whenReady: async () => undefined, getPath: () => '/tmp/objectdesk-electron-test', on: noop, quit: noop, exit: noop },
     BrowserWindow,
+    screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     ipcMain: { handle: noop, on: noop, removeHandler: noop, removeAllListeners: noop },
     session: {
       defaultSession: {
