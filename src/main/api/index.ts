@@ -6,8 +6,10 @@
 import { z } from 'zod';
 import { isOperationName, operations, type OperationName } from '../../shared/api/contract';
 import { ApiError, describeZodError } from '../../shared/api/errors';
-import { SessionSchema, type Session } from '../../shared/api/session';
-import type { AppContext } from '../app/context';
+import { SessionSchema, ViaSchema, type Session } from '../../shared/api/session';
+import type { AppContext, AuditSink } from '../app/context';
+import { AuditInputError, type AuditInput } from '../audit';
+import { entryFor, errorCodeOf, outcomeOf, requestedAst } from '../security/audit-call';
 import { handlers as defaultHandlers } from './handlers';
 import { QueryError } from '../objectql/errors';
 import { ConnectionError, QueryCancelledError, QueryTimeoutError, WriteNotAllowedError, QueryError as DriverQueryError } from '../drivers/errors';
@@ -21,7 +23,34 @@ export interface Api {
   kindOf(op: string): 'query' | 'stream' | undefined;
 }
 
-export function createApi(app: AppContext, handlers: HandlerTable = defaultHandlers): Api {
+export interface ApiOptions {
+  /** Where every call is recorded; the app's audit log unless a test or benchmark passes another. */
+  audit?: AuditSink;
+}
+
+/**
+ * Every call is audited (src/main/security/audit-call.ts says what is kept): reads, writes, denials and
+ * errors. A call starts only when the audit can be written, and a result is returned only once its entry
+ * is committed — if the entry cannot be written the call fails closed with the audit's error.
+ */
+export function createApi(app: AppContext, handlers: HandlerTable = defaultHandlers, options: ApiOptions = {}): Api {
+  const audit = options.audit ?? app.audit;
+  const record = async (entry: AuditInput): Promise<void> => {
+    try {
+      await audit.append(entry);
+    } catch (e) {
+      // An AST the audit will not keep (e.g. a non-JSON value from an in-process caller): record the call without it.
+      if (!(e instanceof AuditInputError) || entry.ast === undefined) throw e;
+      const { ast: _dropped, ...rest } = entry;
+      await audit.append(rest);
+    }
+  };
+  const failed = async (op: string, input: unknown, session: Session, e: unknown, started: number): Promise<never> => {
+    const err = toApiError(e);
+    const ast = requestedAst(op, input);
+    await record(entryFor(session, op, input, outcomeOf(err, app.workspace), { ...(ast ? { ast } : {}), errorCode: errorCodeOf(err), durationMs: performance.now() - started }));
+    throw err;
+  };
   const prepare = (op: string, input: unknown, session: Session, signal: AbortSignal | undefined, kind: 'query' | 'stream') => {
     if (!isOperationName(op)) throw new ApiError('not_found', `Unknown operation "${op}". Known operations: ${Object.keys(operations).join(', ')}.`);
     const def = operations[op];
@@ -35,8 +64,17 @@ export function createApi(app: AppContext, handlers: HandlerTable = defaultHandl
       const { message, path } = describeZodError(parsed.error);
       throw new ApiError('bad_request', `${op}: ${message}`, path);
     }
-    const ctx: HandlerContext = { session: s.data, app, signal: signal ?? new AbortController().signal };
+    // Handlers see the workspace as this Session's user sees it (hidden objects and fields are absent).
+    const ctx: HandlerContext = { session: s.data, app: app.viewFor(s.data), signal: signal ?? new AbortController().signal };
     return { op: op as OperationName, def, input: parsed.data, ctx };
+  };
+  /** The session as far as it can be recorded, for calls refused before it was checked. */
+  const who = (session: Session): Session => {
+    const s = SessionSchema.safeParse(session);
+    if (s.success) return s.data;
+    const raw = (session ?? {}) as Partial<Session>;
+    const user = typeof raw.user === 'string' && raw.user.length > 0 ? raw.user.replace(/[\u0000-\u001f\u007f]/g, '?') : '(none)';
+    return { user, via: ViaSchema.safeParse(raw.via).success ? (raw.via as Session['via']) : 'ui' };
   };
 
   return {
@@ -44,33 +82,50 @@ export function createApi(app: AppContext, handlers: HandlerTable = defaultHandl
     kindOf: (op) => (isOperationName(op) ? operations[op].kind : undefined),
 
     async call(op, input, session, signal) {
-      const p = prepare(op, input, session, signal, 'query');
-      const handler = handlers[p.op] as (i: unknown, c: HandlerContext) => Promise<unknown>;
-      const out = await guard(() => handler(p.input, p.ctx));
-      return checkOutput(p.op, (p.def as { output: z.ZodType }).output, out);
+      const started = performance.now();
+      await audit.ensureWritable();
+      let p;
+      let out: unknown;
+      try {
+        p = prepare(op, input, session, signal, 'query');
+        const handler = handlers[p.op] as (i: unknown, c: HandlerContext) => Promise<unknown>;
+        out = checkOutput(p.op, (p.def as { output: z.ZodType }).output, await handler(p.input, p.ctx));
+      } catch (e) {
+        return failed(op, input, who(session), e, started);
+      }
+      await record(entryFor(p.ctx.session, op, p.input, 'ok', { ...resultFacts(op, p.input, out), durationMs: performance.now() - started }));
+      return out;
     },
 
     async *stream(op, input, session, signal) {
-      const p = prepare(op, input, session, signal, 'stream');
-      const handler = handlers[p.op] as (i: unknown, c: HandlerContext) => AsyncIterable<unknown>;
-      const eventSchema = (p.def as { event: z.ZodType }).event;
+      const started = performance.now();
+      await audit.ensureWritable();
+      let events = 0;
+      let p;
       try {
+        p = prepare(op, input, session, signal, 'stream');
+        const handler = handlers[p.op] as (i: unknown, c: HandlerContext) => AsyncIterable<unknown>;
+        const eventSchema = (p.def as { event: z.ZodType }).event;
         for await (const event of handler(p.input, p.ctx)) {
-          yield checkOutput(p.op, eventSchema, event);
+          const checked = checkOutput(p.op, eventSchema, event);
+          events++;
+          yield checked;
         }
       } catch (e) {
-        throw toApiError(e);
+        await failed(op, input, who(session), e, started);
       }
+      await record(entryFor(p!.ctx.session, op, p!.input, 'ok', { rowCount: events, durationMs: performance.now() - started }));
     },
   };
 }
 
-async function guard<T>(fn: () => Promise<T>): Promise<T> {
-  try {
-    return await fn();
-  } catch (e) {
-    throw toApiError(e);
-  }
+/** The AST after permissions and the row count of a successful call. */
+function resultFacts(op: string, input: unknown, out: unknown): Partial<AuditInput> {
+  const o = out as { plan?: { ast?: unknown }; rows?: unknown[]; rowCount?: number; ast?: unknown } | undefined;
+  if (op === 'data.query') return { ast: o?.plan?.ast, rowCount: o?.rows?.length };
+  if (op === 'data.explain') return { ast: o?.ast };
+  if (op === 'data.create' || op === 'data.update' || op === 'data.delete') return { ast: requestedAst(op, input), rowCount: o?.rowCount };
+  return {};
 }
 
 /** A handler returning something its contract does not allow is our bug, never the caller's. */

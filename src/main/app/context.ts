@@ -15,6 +15,8 @@ import { resolveSecret } from '../secrets';
 import { ObjectQL } from '../objectql/engine';
 import { ApiError } from '../../shared/api/errors';
 import type { Session } from '../../shared/api/session';
+import { AuditLog, type AuditInput } from '../audit';
+import { Governor, applyPermissions, scopedResolver, scopedWorkspace, type AccessScope } from '../security';
 
 export type AppMode = 'electron' | 'browser' | 'cli';
 
@@ -28,6 +30,20 @@ export interface AppContextOptions {
   watch?: boolean;
 }
 
+/** Where the API records every call: the app's audit log (a test or a benchmark may pass another sink). */
+export interface AuditSink {
+  append(entry: AuditInput): Promise<void>;
+  /** Resolves when entries can be written; rejects with the reason reads are refused. */
+  ensureWritable(): Promise<void>;
+}
+
+/** What governance knows about one Session: its user, the workspace and the user's full access scope. */
+export interface Access {
+  ws: Workspace;
+  user: UserDefinition;
+  scope: AccessScope;
+}
+
 export interface WorkspaceReloaded {
   changed: string[];
   problems: number;
@@ -38,6 +54,9 @@ export class AppContext {
   /** Emits 'reloaded' (WorkspaceReloaded) after the workspace files changed and were re-read. */
   readonly events = new EventEmitter();
   private watcher: WorkspaceWatcher | undefined;
+  /** Who may see what; see src/main/security. */
+  readonly governor: Governor;
+  private views = new WeakMap<Workspace, Map<string, Workspace>>();
 
   private constructor(
     readonly options: AppContextOptions,
@@ -48,7 +67,15 @@ export class AppContext {
     public problems: Problem[],
     public user: UserDefinition,
     readonly drivers: DriverRegistry,
-  ) {}
+    /** The append-only, hash-chained audit log in the app data folder (src/main/audit). */
+    readonly audit: AuditLog,
+  ) {
+    this.governor = new Governor({
+      owner: () => this.user,
+      hierarchyEngine: () => this.unrestrictedEngine(),
+      audit: (entry) => this.audit.append(entry),
+    });
+  }
 
   static async open(options: AppContextOptions): Promise<AppContext> {
     const workspaceDir = path.resolve(options.workspaceDir);
@@ -58,7 +85,9 @@ export class AppContext {
     const { workspace, problems, partial } = await loadWorkspace(workspaceDir, { cacheDir });
     const user = pickUser(partial, options.user);
     const drivers = new DriverRegistry(partial.datasources.values(), { workspaceRoot: workspaceDir, resolveSecret });
-    const ctx = new AppContext({ ...options, workspaceDir, dataDir }, workspace, partial, problems, user, drivers);
+    // Opens even when the file cannot be written: reads then fail closed with the reason.
+    const audit = await AuditLog.open({ dataDir });
+    const ctx = new AppContext({ ...options, workspaceDir, dataDir }, workspace, partial, problems, user, drivers, audit);
     if (options.watch) await ctx.startWatching(cacheDir);
     return ctx;
   }
@@ -78,16 +107,78 @@ export class AppContext {
     );
   }
 
-  /** A query engine for one caller. Permissions are applied per session (see src/main/security). */
-  engineFor(_session: Session): ObjectQL {
+  /**
+   * A query engine for one caller: objects and fields the user cannot read do not exist in it, and their
+   * record rules (and those of every object a lookup reaches) are AND-ed into each query (src/main/security).
+   */
+  engineFor(session: Session): ObjectQL {
     const ws = this.requireWorkspace();
+    const user = this.governor.userOf(ws, session);
+    const resolve = scopedResolver(ws, this.governor.visibilityOf(ws, user));
     return new ObjectQL({
-      objects: (name) => ws.objects.get(name),
+      objects: resolve,
+      permissionsResolver: (name) => ws.objects.get(name),
+      applyPermissions: async (ast) => applyPermissions(ast, { ws, scope: await this.governor.scopeOf(ws, user, session), resolve }),
       drivers: (name) => this.drivers.get(name),
       timezone: ws.timezone,
       defaultLimit: ws.config.query.defaultLimit,
       maxLimit: ws.config.query.maxLimit,
     });
+  }
+
+  /** The Session's user and full access scope (record rules resolved), for the write path. */
+  async accessFor(session: Session): Promise<Access> {
+    const ws = this.requireWorkspace();
+    const user = this.governor.userOf(ws, session);
+    return { ws, user, scope: await this.governor.scopeOf(ws, user, session) };
+  }
+
+  /**
+   * This context as one Session sees it, which is what the API hands every handler: `workspace` and
+   * `partial` hold only the objects and fields the user can read, and `user` is the Session's user. Writes
+   * to the view's properties reach the real context.
+   */
+  viewFor(session: Session): AppContext {
+    const ws = this.workspace ?? this.partial;
+    const user = this.governor.userOf(ws, session);
+    const workspace = this.workspace ? this.scopedView(this.workspace, user) : null;
+    const partial = this.workspace === this.partial && workspace ? workspace : this.scopedView(this.partial, user);
+    return new Proxy(this, {
+      get(target, prop) {
+        if (prop === 'workspace') return workspace;
+        if (prop === 'partial') return partial;
+        if (prop === 'user') return user;
+        if (prop === 'requireWorkspace') {
+          return () => {
+            target.requireWorkspace();
+            return workspace!;
+          };
+        }
+        const v = Reflect.get(target, prop, target);
+        return typeof v === 'function' ? v.bind(target) : v;
+      },
+      set: (target, prop, value) => Reflect.set(target, prop, value, target),
+    });
+  }
+
+  /** Signs in another workspace user (the API allows it to admins only and audits it). */
+  switchUser(name: string): UserDefinition {
+    this.user = pickUser(this.workspace ?? this.partial, name);
+    return this.user;
+  }
+
+  private scopedView(ws: Workspace, user: UserDefinition): Workspace {
+    let byUser = this.views.get(ws);
+    if (!byUser) this.views.set(ws, (byUser = new Map()));
+    let view = byUser.get(user.name);
+    if (!view) byUser.set(user.name, (view = scopedWorkspace(ws, this.governor.visibilityOf(ws, user))));
+    return view;
+  }
+
+  /** Internal only (the hierarchy read of `$user.subordinates`); never handed to a caller. */
+  private unrestrictedEngine(): ObjectQL {
+    const ws = this.requireWorkspace();
+    return new ObjectQL({ objects: (name) => ws.objects.get(name), drivers: (name) => this.drivers.get(name), timezone: ws.timezone });
   }
 
   /** Re-reads the whole workspace now (after the app itself wrote a file, e.g. a saved datasource). */
@@ -104,6 +195,8 @@ export class AppContext {
     this.workspace = event.workspace;
     this.partial = event.partial;
     this.problems = event.problems;
+    this.governor.forget();
+    this.views = new WeakMap();
     try {
       this.user = pickUser(event.partial, this.user.name);
     } catch {
@@ -123,7 +216,11 @@ export class AppContext {
 
   async close(): Promise<void> {
     await this.watcher?.close();
-    await this.drivers.closeAll();
+    try {
+      await this.drivers.closeAll();
+    } finally {
+      await this.audit.close();
+    }
   }
 }
 
