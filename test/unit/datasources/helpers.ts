@@ -2,7 +2,7 @@
  * A throwaway COPY of the demo workspace with its own app data folder, and an API whose datasource
  * handlers use a given secret store — so no test ever writes into the real objects/ folder.
  */
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApi, type Api } from '../../../src/main/api';
@@ -64,4 +64,16 @@ export async function openScratchApp(secrets?: SecretStore): Promise<ScratchApp>
       rmSync(dataDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * Lets the demo's users read one more object (the copy's config lists the readable objects in
+ * CHINOOK_OBJECTS). The object file must exist before the next reload.
+ */
+export function grantReadInCopy(workspace: string, objectName: string): void {
+  const file = path.join(workspace, 'objectdesk.config.ts');
+  const text = readFileSync(file, 'utf8');
+  const marker = 'const CHINOOK_OBJECTS = [';
+  if (!text.includes(marker)) throw new Error(`the demo config changed: no "${marker}" to extend`);
+  writeFileSync(file, text.replace(marker, `${marker}\n  ${JSON.stringify(objectName)},`));
 }
