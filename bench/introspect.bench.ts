@@ -19,7 +19,7 @@ import { DatasourceSchema } from '../src/main/metadata/datasource';
 const TABLES = 1000;
 const COLUMNS = 20;
 const RUNS = 3;
-const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
+const PG = { host: process.env.PGHOST || '127.0.0.1', port: Number(process.env.PGPORT || 5432), user: process.env.PGUSER || 'postgres', ...(process.env.PGPASSWORD ? { password: process.env.PGPASSWORD } : {}) };
 
 export interface BenchResult {
   name: string;

@@ -14,8 +14,21 @@ import pg from 'pg';
 import mysql from 'mysql2/promise';
 import { DatasourceSchema, type DatasourceDefinition } from '../../src/main/metadata/datasource';
 
-export const PG = { host: '127.0.0.1', port: 5432, user: 'postgres' };
-export const MY = { host: '127.0.0.1', port: 3306, user: 'root' };
+// scripts/ensure-services.sh exports PG*/MYSQL_* when a machine's servers need a test login other than
+// the documented postgres/trust and root/no-password; the defaults are those documented logins.
+const env = process.env;
+export const PG = {
+  host: env.PGHOST || '127.0.0.1',
+  port: Number(env.PGPORT || 5432),
+  user: env.PGUSER || 'postgres',
+  ...(env.PGPASSWORD ? { password: env.PGPASSWORD } : {}),
+};
+export const MY = {
+  host: env.MYSQL_HOST || '127.0.0.1',
+  port: Number(env.MYSQL_PORT || 3306),
+  user: env.MYSQL_USER || 'root',
+  ...(env.MYSQL_PASSWORD ? { password: env.MYSQL_PASSWORD } : {}),
+};
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURES = path.resolve(here, '../fixtures');
@@ -30,6 +43,7 @@ export function uniqueName(prefix: string): string {
 export function psql(database: string, sql: string): string {
   return execFileSync('psql', ['-h', PG.host, '-p', String(PG.port), '-U', PG.user, '-d', database, '-v', 'ON_ERROR_STOP=1', '-q', '-X', '-f', '-'], {
     input: sql,
+    env: { ...process.env, ...('password' in PG ? { PGPASSWORD: PG.password } : {}) },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
@@ -39,7 +53,12 @@ export function psql(database: string, sql: string): string {
 export function mysqlCli(database: string | null, sql: string): string {
   const args = [`-h${MY.host}`, `-P${MY.port}`, `-u${MY.user}`, '--default-character-set=utf8mb4'];
   if (database) args.push(database);
-  return execFileSync('mysql', args, { input: sql, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  return execFileSync('mysql', args, {
+    input: sql,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, ...('password' in MY ? { MYSQL_PWD: MY.password } : {}) },
+  });
 }
 
 export async function pgAdmin<T>(fn: (c: pg.Client) => Promise<T>, database = 'postgres'): Promise<T> {
@@ -113,12 +132,12 @@ export type DatasourceOverrides = { config?: Record<string, unknown> } & Record<
 
 export function pgDatasource(database: string, extra: DatasourceOverrides = {}): DatasourceDefinition {
   const { config, ...rest } = extra;
-  return DatasourceSchema.parse({ name: 'pg_test', driver: 'postgres', ...rest, config: { host: PG.host, port: PG.port, user: PG.user, database, ...config } });
+  return DatasourceSchema.parse({ name: 'pg_test', driver: 'postgres', ...rest, config: { host: PG.host, port: PG.port, user: PG.user, ...('password' in PG ? { password: PG.password } : {}), database, ...config } });
 }
 
 export function mysqlDatasource(database: string, extra: DatasourceOverrides = {}): DatasourceDefinition {
   const { config, ...rest } = extra;
-  return DatasourceSchema.parse({ name: 'my_test', driver: 'mysql', ...rest, config: { host: MY.host, port: MY.port, user: MY.user, database, ...config } });
+  return DatasourceSchema.parse({ name: 'my_test', driver: 'mysql', ...rest, config: { host: MY.host, port: MY.port, user: MY.user, ...('password' in MY ? { password: MY.password } : {}), database, ...config } });
 }
 
 export function sqliteDatasource(filename: string, extra: Record<string, unknown> = {}): DatasourceDefinition {

@@ -12,11 +12,12 @@
 import { createHash, createHmac, pbkdf2Sync, randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PG } from '../../helpers/databases';
 import { KeychainSecretStore, SecretError, createSecretResolver, type ResolveSecret } from '../../../src/main/secrets';
 import type { SecretRef } from '../../../src/main/metadata/datasource';
 import { NO_KEYCHAIN_SESSION, keychainSession, randomPassword, uniqueAccount } from '../../helpers/keychain';
 
-const admin = { host: '127.0.0.1', port: 5432, user: 'postgres', database: 'postgres' };
+const admin = { ...PG, database: 'postgres' };
 
 /** Recomputes a SCRAM-SHA-256 verifier (RFC 5802/7677) for `password` with the stored salt and iterations. */
 function scramMatches(verifier: string, password: string): boolean {
