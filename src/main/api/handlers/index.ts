@@ -6,6 +6,7 @@ import { workspaceDriftHandler, workspaceObjects, workspaceWatch } from './works
 import { aiHandlers } from './ai';
 import { datasourceHandlers } from './datasources';
 import { deskHandlers } from './desk';
+import { tokenHandlers } from './tokens';
 
 export const handlers: HandlerTable = {
   'app.info': appInfo,
@@ -19,4 +20,5 @@ export const handlers: HandlerTable = {
   ...datasourceHandlers,
   ...aiHandlers,
   ...deskHandlers,
+  ...tokenHandlers,
 };
