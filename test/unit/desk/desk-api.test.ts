@@ -76,9 +76,17 @@ describe('desk operations on the demo workspace', () => {
     expect(await api.call('desk.health', {}, admin)).toEqual([expect.objectContaining({ name: 'chinook', status: 'ok', driver: 'sqlite' })]);
   });
 
-  it('lists no audit entries for a data folder that never audited, and verifies an empty chain', async () => {
-    expect(await api.call('audit.list', {}, admin)).toEqual({ entries: [], truncated: false });
-    expect(await api.call('audit.verify', {}, admin)).toMatchObject({ ok: true, entries: 0 });
+  it('lists audit entries newest first, filtered, and verifies the chain', async () => {
+    await api.call('data.query', { query: { object: 'genre', limit: 1 } }, admin);
+    await api.call('data.query', { query: { object: 'genre', limit: 2 } }, admin);
+    const { entries } = (await api.call('audit.list', { object: 'genre', limit: 10 }, admin)) as { entries: Array<{ seq: number; object: string; user: string }> };
+    expect(entries.length).toBeGreaterThanOrEqual(2);
+    expect(entries.every((e) => e.object === 'genre' && e.user === 'andrew.adams')).toBe(true);
+    expect(entries[0]!.seq).toBeGreaterThan(entries[1]!.seq);
+    const one = (await api.call('audit.list', { object: 'genre', limit: 1 }, admin)) as { entries: unknown[]; truncated: boolean };
+    expect(one).toMatchObject({ truncated: true });
+    expect(one.entries).toHaveLength(1);
+    expect(await api.call('audit.verify', {}, admin)).toMatchObject({ ok: true, problems: [] });
   });
 
   it('keeps non-admins to their own audit entries', async () => {

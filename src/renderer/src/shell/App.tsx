@@ -1,31 +1,82 @@
-/** The app shell: sidebar, header with the signed-in user, and the main area. */
-import { useEffect, useRef, useState } from 'react';
-import { useQuery } from '../bridge/context';
-import { Sidebar } from './Sidebar';
+/**
+ * The app shell: sidebar, top bar (signed-in user, datasource health, theme), the active screen or object
+ * browser, the command palette (Ctrl+K) and screen shortcuts (Ctrl+1…9). The last place visited is
+ * remembered per machine.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useBridge, useQuery } from '../bridge/context';
+import { ObjectBrowser } from '../browser/ObjectBrowser';
+import { clearDescribeCache } from '../components/describe';
+import { CommandPalette } from '../palette/CommandPalette';
+import type { PaletteItem } from '../palette/match';
+import { HealthIndicator } from './HealthIndicator';
+import { Sidebar, orderScreens } from './Sidebar';
+import { UserMenu } from './UserMenu';
 import { WorkspaceHome } from './WorkspaceHome';
+import { loadPlace, savePlace, type Place } from './place';
 import { applyTheme, initialTheme, type Theme } from './theme';
-import { screens } from './screens';
+import { screens as registered } from './screens';
 
 export function App() {
+  const bridge = useBridge();
   const [info, reloadInfo] = useQuery('app.info', {});
   const [objects, reloadObjects] = useQuery('workspace.objects', {});
-  const [selected, setSelected] = useState<string | null>(null);
-  const [screen, setScreen] = useState<{ id: string; params: Record<string, string> } | null>(null);
+  const [place, setPlace] = useState<Place>(loadPlace);
   const [theme, setTheme] = useState<Theme>(initialTheme);
-  const searchRef = useRef<HTMLInputElement>(null);
+  const [palette, setPalette] = useState(false);
+  const [generation, setGeneration] = useState(0);
+  const screens = useMemo(() => orderScreens(registered), []);
 
   useEffect(() => applyTheme(theme), [theme]);
+  useEffect(() => savePlace(place), [place]);
+
+  const go = useCallback((id: string | null, params: Record<string, string> = {}) => setPlace({ id, params }), []);
+
+  // The workspace changed on disk (or the modeler wrote files): re-read objects and descriptions.
+  useEffect(() => {
+    const h = bridge.stream('workspace.watch', {}, () => {
+      clearDescribeCache();
+      reloadObjects();
+      reloadInfo();
+      setGeneration((g) => g + 1);
+    });
+    h.done.catch(() => undefined);
+    return () => h.cancel();
+  }, [bridge, reloadObjects, reloadInfo]);
+
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+      if (!(e.ctrlKey || e.metaKey) || e.altKey) return;
+      if (e.key.toLowerCase() === 'k') {
         e.preventDefault();
-        searchRef.current?.focus();
-        searchRef.current?.select();
+        setPalette((p) => !p);
+      } else if (/^[1-9]$/.test(e.key)) {
+        const s = screens[Number(e.key) - 1];
+        if (s) {
+          e.preventDefault();
+          go(s.id);
+        }
+      } else if (e.key === '0') {
+        e.preventDefault();
+        go(null);
       }
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [screens, go]);
+
+  const objectList = useMemo(() => (objects.status === 'ok' ? objects.value : []), [objects]);
+
+  const paletteItems = useMemo<PaletteItem[]>(() => {
+    const items: PaletteItem[] = [
+      { id: 'home', label: 'Workspace overview', group: 'Go to', hint: 'Ctrl+0', run: () => go(null) },
+      ...screens.map((s, i) => ({ id: `screen-${s.id}`, label: s.label, group: 'Go to', hint: `Ctrl+${i + 1}`, run: () => go(s.id) })),
+      ...objectList.map((o) => ({ id: `object-${o.name}`, label: o.pluralLabel, group: 'Objects', keywords: `${o.name} ${o.label} ${o.namespace}`, hint: `${o.namespace} · ${o.datasource}`, run: () => go('object', { name: o.name }) })),
+      ...objectList.map((o) => ({ id: `query-${o.name}`, label: `Query ${o.pluralLabel}`, group: 'Query', keywords: `${o.name} chart aggregate`, hint: 'query builder', run: () => go('query', { object: o.name }) })),
+      { id: 'theme', label: `Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`, group: 'Commands', keywords: 'theme dark light', run: () => setTheme(theme === 'dark' ? 'light' : 'dark') },
+    ];
+    return items;
+  }, [screens, objectList, theme, go]);
 
   if (info.status === 'loading') return <div className="splash">Opening workspace…</div>;
   if (info.status === 'error')
@@ -38,72 +89,69 @@ export function App() {
     );
 
   const app = info.value;
-  const objectList = objects.status === 'ok' ? objects.value : [];
-  const current = objectList.find((o) => o.name === selected) ?? null;
-  const active = screen ? screens.find((s) => s.id === screen.id) : undefined;
-  const selectObject = (name: string | null) => {
-    setScreen(null);
-    setSelected(name);
-  };
+  const active = place.id ? screens.find((s) => s.id === place.id) : undefined;
+  const objectName = place.id === 'object' ? place.params.name : undefined;
+  const current = objectName ? objectList.find((o) => o.name === objectName) ?? null : null;
+  const title = active ? active.label : current ? 'Browse' : objectName && objects.status === 'loading' ? '' : app.workspace.name;
 
   return (
     <div className="shell">
       <Sidebar
-        ref={searchRef}
         workspaceName={app.workspace.name}
         objects={objectList}
-        selected={active ? null : selected}
-        onSelect={selectObject}
+        selected={current?.name ?? null}
+        onSelect={(name) => go(name ? 'object' : null, name ? { name } : {})}
         screens={screens}
         activeScreen={active?.id ?? null}
-        onScreen={(id) => setScreen({ id, params: {} })}
+        onScreen={(id) => go(id)}
+        onPalette={() => setPalette(true)}
       />
       <div className="main">
         <header className="topbar">
-          <h1>{active ? active.label : current ? current.pluralLabel : app.workspace.name}</h1>
+          <h1>{title}</h1>
           <div className="topbar-right">
-            <span className="mode" title="How this window talks to the engine">{app.mode === 'electron' ? 'desktop' : 'browser mode'}</span>
-            <button className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label="Toggle theme">
+            <HealthIndicator />
+            <span className="mode" title="How this window talks to the engine">
+              {app.mode === 'electron' ? 'desktop' : 'browser mode'}
+            </span>
+            <button className="ghost" onClick={() => setTheme(theme === 'dark' ? 'light' : 'dark')} aria-label={`Switch to ${theme === 'dark' ? 'light' : 'dark'} theme`} title="Theme">
               {theme === 'dark' ? '☀' : '☾'}
             </button>
-            <span className="user" data-testid="signed-in-user" title={app.user.name}>
-              {app.user.label}
-              {app.user.admin ? ' · admin' : ''}
-            </span>
+            <UserMenu info={app} onSwitched={() => {
+              clearDescribeCache();
+              reloadInfo();
+              reloadObjects();
+              setGeneration((g) => g + 1);
+            }} />
           </div>
         </header>
-        <main className="content">
+        <main className="content" key={generation}>
           {objects.status === 'error' && (
             <div className="banner error" role="alert">
               Objects could not be listed: {objects.message} <button onClick={reloadObjects}>Retry</button>
             </div>
           )}
           {active ? (
-            <active.component params={screen!.params} navigate={(id, params = {}) => setScreen({ id, params })} />
-          ) : current ? (
-            <section className="card">
-              <h2>{current.label}</h2>
-              {current.description && <p>{current.description}</p>}
-              <dl className="facts">
-                <dt>API name</dt>
-                <dd><code>{current.name}</code></dd>
-                <dt>Datasource</dt>
-                <dd>{current.datasource}</dd>
-                <dt>Namespace</dt>
-                <dd>{current.namespace}</dd>
-                <dt>Fields</dt>
-                <dd>{current.fieldCount}</dd>
-              </dl>
-            </section>
+            <active.component params={place.params} navigate={go} />
+          ) : objectName && (current || objects.status !== 'ok') ? (
+            current && <ObjectBrowser objectName={current.name} params={place.params} objects={objectList} navigate={go} />
+          ) : objectName ? (
+            <div className="empty card">
+              <p>
+                There is no object <code>{objectName}</code> you can see. <button className="link" onClick={() => go(null)}>Back to the workspace</button>
+              </p>
+            </div>
           ) : (
-            <WorkspaceHome info={app} objects={objectList} onOpen={selectObject} />
+            <WorkspaceHome info={app} objects={objectList} onOpen={(name) => go('object', { name })} onScreen={go} hasModeler={screens.some((s) => s.id === 'modeler')} />
           )}
         </main>
         <footer className="statusbar">
           <span>ObjectDesk {app.version}</span>
+          <span className="muted">Ctrl+K commands · Ctrl+1…{Math.min(9, screens.length)} screens</span>
           <span title={app.workspace.path}>{app.workspace.path}</span>
         </footer>
       </div>
+      {palette && <CommandPalette items={paletteItems} onClose={() => setPalette(false)} />}
     </div>
   );
 }

@@ -1,7 +1,15 @@
-/** The sidebar: workspace name, searchable objects grouped by namespace, and the screens. */
-import { forwardRef, useMemo, useState } from 'react';
+/** The sidebar: workspace name, the screens in a fixed order, and the searchable objects grouped by namespace and datasource. */
+import { useMemo, useState } from 'react';
 import type { ObjectSummary } from '../../../shared/api/contract';
 import type { Screen } from './screens';
+
+/** The sidebar's order, whichever order the areas registered their screens in. */
+const ORDER = ['query', 'chat', 'datasources', 'modeler', 'audit', 'settings'];
+
+export function orderScreens(list: readonly Screen[]): Screen[] {
+  const rank = (s: Screen) => (ORDER.includes(s.id) ? ORDER.indexOf(s.id) : ORDER.length);
+  return [...list].sort((a, b) => rank(a) - rank(b));
+}
 
 interface Props {
   workspaceName: string;
@@ -11,15 +19,16 @@ interface Props {
   screens: Screen[];
   activeScreen: string | null;
   onScreen(id: string): void;
+  onPalette(): void;
 }
 
-export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar({ workspaceName, objects, selected, onSelect, screens, activeScreen, onScreen }, searchRef) {
+export function Sidebar({ workspaceName, objects, selected, onSelect, screens, activeScreen, onScreen, onPalette }: Props) {
   const [filter, setFilter] = useState('');
   const groups = useMemo(() => {
     const f = filter.trim().toLowerCase();
     const map = new Map<string, ObjectSummary[]>();
     for (const o of objects) {
-      if (f && !o.label.toLowerCase().includes(f) && !o.name.includes(f)) continue;
+      if (f && !o.label.toLowerCase().includes(f) && !o.pluralLabel.toLowerCase().includes(f) && !o.name.includes(f)) continue;
       const key = `${o.namespace} · ${o.datasource}`;
       map.set(key, [...(map.get(key) ?? []), o]);
     }
@@ -28,14 +37,18 @@ export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar({ wo
 
   return (
     <nav className="sidebar" aria-label="Workspace">
-      <button className={`workspace-name${selected === null ? ' active' : ''}`} onClick={() => onSelect(null)} data-testid="workspace-name">
+      <button className={`workspace-name${selected === null && activeScreen === null ? ' active' : ''}`} onClick={() => onSelect(null)} data-testid="workspace-name">
         {workspaceName}
+      </button>
+      <button className="palette-hint" onClick={onPalette}>
+        <span>Go to…</span>
+        <kbd>Ctrl K</kbd>
       </button>
       {screens.length > 0 && (
         <ul className="screens">
-          {screens.map((s) => (
+          {screens.map((s, i) => (
             <li key={s.id}>
-              <button className={activeScreen === s.id ? 'active' : ''} onClick={() => onScreen(s.id)} title={s.shortcut}>
+              <button className={activeScreen === s.id ? 'active' : ''} aria-current={activeScreen === s.id ? 'page' : undefined} onClick={() => onScreen(s.id)} title={`Ctrl+${i + 1}`}>
                 {s.label}
               </button>
             </li>
@@ -43,11 +56,10 @@ export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar({ wo
         </ul>
       )}
       <input
-        ref={searchRef}
         className="search"
         type="search"
-        placeholder="Find object  (Ctrl+K)"
-        aria-label="Find object"
+        placeholder="Filter objects"
+        aria-label="Filter objects"
         value={filter}
         onChange={(e) => setFilter(e.target.value)}
         onKeyDown={(e) => {
@@ -59,14 +71,14 @@ export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar({ wo
         }}
       />
       <div className="object-groups">
-        {groups.length === 0 && <p className="muted small">{objects.length === 0 ? 'No objects in this workspace yet.' : 'No object matches.'}</p>}
+        {groups.length === 0 && <p className="muted small">{objects.length === 0 ? 'No objects yet — import tables from a datasource in the Modeler.' : 'No object matches.'}</p>}
         {groups.map(([group, items]) => (
-          <section key={group}>
-            <h3>{group}</h3>
+          <section key={group} aria-label={group}>
+            <h2 className="group-title">{group}</h2>
             <ul>
               {items.map((o) => (
                 <li key={o.name}>
-                  <button className={selected === o.name ? 'active' : ''} onClick={() => onSelect(o.name)} title={o.description ?? o.name}>
+                  <button className={selected === o.name ? 'active' : ''} aria-current={selected === o.name ? 'page' : undefined} onClick={() => onSelect(o.name)} title={o.description ?? o.name}>
                     {o.pluralLabel}
                   </button>
                 </li>
@@ -77,4 +89,4 @@ export const Sidebar = forwardRef<HTMLInputElement, Props>(function Sidebar({ wo
       </div>
     </nav>
   );
-});
+}

@@ -1,7 +1,7 @@
 /** The workspace overview: what is loaded, and every load problem with the file and how to fix it. */
 import type { AppInfo, ObjectSummary } from '../../../shared/api/contract';
 
-export function WorkspaceHome({ info, objects, onOpen }: { info: AppInfo; objects: ObjectSummary[]; onOpen(name: string): void }) {
+export function WorkspaceHome({ info, objects, onOpen, onScreen, hasModeler }: { info: AppInfo; objects: ObjectSummary[]; onOpen(name: string): void; onScreen(id: string): void; hasModeler: boolean }) {
   const problems = info.workspace.problems;
   const datasources = [...new Set(objects.map((o) => o.datasource))];
   return (
@@ -34,6 +34,13 @@ export function WorkspaceHome({ info, objects, onOpen }: { info: AppInfo; object
               </li>
             ))}
           </ul>
+        </section>
+      )}
+      {objects.length === 0 && problems.length === 0 && (
+        <section className="card empty">
+          <h2>No objects yet</h2>
+          <p>Objects describe the tables you want to browse, query and chart. Import tables from a datasource to draft them.</p>
+          {hasModeler && <button className="primary" onClick={() => onScreen('modeler')}>Open the Modeler</button>}
         </section>
       )}
       {objects.length > 0 && (
