@@ -3,6 +3,7 @@
  * lives in the area's own folder: chat/, datasources/, query/, ...). Order is the sidebar's order.
  */
 import type { ComponentType } from 'react';
+import { ChatScreen } from '../chat/ChatScreen';
 
 export interface ScreenProps {
   /** Opens another screen, e.g. from a link in a chat answer. */
@@ -18,4 +19,6 @@ export interface Screen {
   component: ComponentType<ScreenProps>;
 }
 
-export const screens: Screen[] = [];
+export const screens: Screen[] = [
+  { id: 'chat', label: 'Chat', component: ChatScreen },
+];
