@@ -41,8 +41,9 @@ export function requestedAst(op: string, input: unknown): Record<string, unknown
 
 /** ok | denied | error for a failed call. */
 export function outcomeOf(e: ApiError, ws: Workspace | null): Outcome {
-  if (e.code === 'forbidden') return 'denied';
   const details = e.details as { code?: string } | undefined;
+  // forbidden: a key of the write path is off, or an admin-only action; not_writable: outside the user's rules.
+  if (e.code === 'forbidden' || details?.code === 'not_writable') return 'denied';
   if (!ws) return 'error';
   const hiddenObject = /unknown object "([^"]+)"/i.exec(e.message);
   if ((e.code === 'not_found' || details?.code === 'unknown_object') && hiddenObject && ws.objects.has(hiddenObject[1]!)) return 'denied';

@@ -6,3 +6,4 @@ export { scopedObject, scopedResolver, scopedWorkspace } from './scoped-metadata
 export { computeSubordinates, HIERARCHY_ROW_CAP } from './subordinates';
 export { substituteTokens, tokenValue } from './user-tokens';
 export { PermissionDeniedError, UnknownSessionUserError } from './errors';
+export { executeWrite, type WriteKind, type WriteRequest, type WriteOutcome, type KeyInput } from './write-path';

@@ -11,6 +11,7 @@ import { query, stream, type QueryOperation, type StreamOperation } from './oper
 import { aiOperations } from './contract-ai';
 import { datasourceOperations } from './contract-datasources';
 import { deskOperations } from './contract-desk';
+import { governanceOperations } from './contract-governance';
 import { tokenOperations } from './contract-tokens';
 export type { QueryOperation, StreamOperation } from './operation';
 
@@ -153,7 +154,7 @@ const coreOperations = {
 } as const;
 
 /** Each area declares its operations in its own contract-<area>.ts; this is the whole table. */
-export const operations = { ...coreOperations, ...datasourceOperations, ...aiOperations, ...deskOperations, ...tokenOperations } as const;
+export const operations = { ...coreOperations, ...datasourceOperations, ...aiOperations, ...deskOperations, ...tokenOperations, ...governanceOperations } as const;
 
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;

@@ -6,6 +6,7 @@ import { workspaceDriftHandler, workspaceObjects, workspaceWatch } from './works
 import { aiHandlers } from './ai';
 import { datasourceHandlers } from './datasources';
 import { deskHandlers } from './desk';
+import { governanceHandlers } from './governance';
 import { tokenHandlers } from './tokens';
 
 export const handlers: HandlerTable = {
@@ -21,4 +22,5 @@ export const handlers: HandlerTable = {
   ...aiHandlers,
   ...deskHandlers,
   ...tokenHandlers,
+  ...governanceHandlers,
 };
