@@ -171,6 +171,11 @@ export const DriftItemSchema = z.strictObject({
 });
 
 export const deskOperations = {
+  'desk.run': stream(
+    'Runs an ObjectQL query like data.query, as one result event; cancelling the stream cancels the database work (the query builder\'s Cancel).',
+    z.strictObject({ query: QueryAstInputSchema }),
+    z.strictObject({ rows: z.array(z.record(z.string(), z.unknown())), nextCursor: z.string().optional(), plan: z.record(z.string(), z.unknown()) }),
+  ),
   'data.export': stream(
     'Streams the rows of an ObjectQL query as a CSV or XLSX file (as the caller, audited like any read): start, chunks, progress, done. Cancel to stop the database read.',
     z.strictObject({

@@ -39,6 +39,11 @@ const dataExport: StreamHandler<'data.export'> = async function* (input, { app, 
   }
 };
 
+const deskRun: StreamHandler<'desk.run'> = async function* ({ query }, { app, session, signal }) {
+  const r = await app.engineFor(session).query(query, { session, signal });
+  yield { rows: r.rows, ...(r.nextCursor ? { nextCursor: r.nextCursor } : {}), plan: r.plan as never };
+};
+
 // ---- saved queries --------------------------------------------------------------------------------
 
 const stores = new WeakMap<AppContext, { db: Database.Database; queries: SavedQueries }>();
@@ -268,6 +273,7 @@ const modelerDrift: QueryHandler<'modeler.drift'> = async ({ datasource }, { app
 
 export const deskHandlers = {
   'data.export': dataExport,
+  'desk.run': deskRun,
   'queries.list': queriesList,
   'queries.get': queriesGet,
   'queries.save': queriesSave,
