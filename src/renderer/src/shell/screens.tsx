@@ -4,6 +4,7 @@
  */
 import type { ComponentType } from 'react';
 import { ChatScreen } from '../chat/ChatScreen';
+import { QueryBuilderScreen } from '../query/QueryBuilder';
 
 export interface ScreenProps {
   /** Opens another screen, e.g. from a link in a chat answer. */
@@ -20,5 +21,6 @@ export interface Screen {
 }
 
 export const screens: Screen[] = [
+  { id: 'query', label: 'Query', component: QueryBuilderScreen },
   { id: 'chat', label: 'Chat', component: ChatScreen },
 ];
