@@ -3,8 +3,10 @@
  * lives in the area's own folder: chat/, datasources/, query/, ...). Order is the sidebar's order.
  */
 import type { ComponentType } from 'react';
+import { DatasourcesScreen } from '../datasources/DatasourcesScreen';
 import { ChatScreen } from '../chat/ChatScreen';
 import { QueryBuilderScreen } from '../query/QueryBuilder';
+import { AuditScreen } from '../audit/AuditScreen';
 
 export interface ScreenProps {
   /** Opens another screen, e.g. from a link in a chat answer. */
@@ -23,4 +25,6 @@ export interface Screen {
 export const screens: Screen[] = [
   { id: 'query', label: 'Query', component: QueryBuilderScreen },
   { id: 'chat', label: 'Chat', component: ChatScreen },
+  { id: 'datasources', label: 'Datasources', component: DatasourcesScreen },
+  { id: 'audit', label: 'Audit', component: AuditScreen },
 ];
