@@ -3,7 +3,6 @@
  * lives in the area's own folder: chat/, datasources/, query/, ...). Order is the sidebar's order.
  */
 import type { ComponentType } from 'react';
-import { DatasourcesScreen } from '../datasources/DatasourcesScreen';
 import { ChatScreen } from '../chat/ChatScreen';
 import { QueryBuilderScreen } from '../query/QueryBuilder';
 import { AuditScreen } from '../audit/AuditScreen';
@@ -25,6 +24,5 @@ export interface Screen {
 export const screens: Screen[] = [
   { id: 'query', label: 'Query', component: QueryBuilderScreen },
   { id: 'chat', label: 'Chat', component: ChatScreen },
-  { id: 'datasources', label: 'Datasources', component: DatasourcesScreen },
   { id: 'audit', label: 'Audit', component: AuditScreen },
 ];
