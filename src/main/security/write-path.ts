@@ -97,7 +97,11 @@ export async function executeWrite(req: WriteRequest, ctx: { ws: Workspace; user
   const t = { table: object.external?.table ?? object.name, schema: object.external?.schema };
 
   if (req.kind === 'create') {
-    const missing = Object.entries(object.fields).filter(([n, f]) => f.required && !object.primaryKey.includes(n) && !(n in (req.values ?? {}))).map(([n]) => n);
+    const missing = Object.entries(object.fields).filter(([n, f]) => f.required && !object.primaryKey.includes(n) && !Object.hasOwn(req.values ?? {}, n)).map(([n]) => n);
+    // A required field the user cannot write makes the object uncreatable for them; never name it if hidden.
+    if (missing.some((n) => !access.editable.has(n))) {
+      throw new PermissionDeniedError(`create refused: "${object.name}" has required fields you may not set, so you cannot create its records — an admin can make them editable for you`, 'field');
+    }
     if (missing.length > 0) throw new QueryError('invalid_value', 'values', `required field(s) missing: ${missing.join(', ')}`);
     const res = await driver.write(compileInsert(dialect, t, values), { signal: ctx.signal });
     return { object: object.name, rowCount: res.rowCount };
