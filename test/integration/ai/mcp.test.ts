@@ -37,10 +37,10 @@ describe('objectdesk mcp over stdio', () => {
     rmSync(dataDir, { recursive: true, force: true });
   });
 
-  it('lists the four data tools with the same JSON Schemas the model gets', async () => {
+  it('lists the four data tools with the same JSON Schemas the model gets, plus the modelling tools for an admin', async () => {
     const { tools } = await client.listTools();
-    expect(tools.map((t) => t.name)).toEqual(['list_objects', 'describe_object', 'query_records', 'aggregate_data']);
-    for (const t of tools) expect(t.inputSchema).toEqual(toolInputSchema(TOOLS.find((d) => d.name === t.name)!));
+    expect(tools.map((t) => t.name)).toEqual(['list_objects', 'describe_object', 'query_records', 'aggregate_data', 'list_datasources', 'introspect_schema', 'draft_objects', 'diff_schema']);
+    for (const t of tools.slice(0, 4)) expect(t.inputSchema).toEqual(toolInputSchema(TOOLS.find((d) => d.name === t.name)!));
     expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
     expect(stderr).toContain('serving "Chinook demo" as andrew.adams');
   });
@@ -70,10 +70,10 @@ describe('MCP server in process', () => {
   });
   afterAll(async () => env?.dispose());
 
-  async function connect(privacyMode: boolean, sessions: Session[]) {
+  async function connect(privacyMode: boolean, sessions: Session[], user = 'andrew.adams', admin = true) {
     const api = createApi(env.app);
     const spy = { call: (op: string, input: unknown, s: Session, signal?: AbortSignal) => (sessions.push(s), api.call(op, input, s, signal)) };
-    const server = createMcpServer({ api: spy, user: 'andrew.adams', version: 'test', privacyMode });
+    const server = createMcpServer({ api: spy, user, version: 'test', privacyMode, admin });
     const [a, b] = InMemoryTransport.createLinkedPair();
     const client = new Client({ name: 'claude-code', version: '1.0.0' });
     await Promise.all([server.connect(a), client.connect(b)]);
@@ -95,6 +95,28 @@ describe('MCP server in process', () => {
     const text = (r.content as TextContent)[0]!.text;
     expect(JSON.parse(text)).toMatchObject({ rowCount: 3, columns: [{ name: 'first_name', type: 'string' }, { name: 'email', type: 'string' }] });
     expect(text).not.toMatch(/@/);
+    await client.close();
+  });
+
+  it('draft_objects returns generated object files without writing them (admins only)', async () => {
+    const client = await connect(false, []);
+    const catalog = await client.callTool({ name: 'introspect_schema', arguments: { datasource: 'chinook' } });
+    expect(catalog.isError).toBeUndefined();
+    expect((catalog.content as TextContent)[0]!.text).toContain('"Customer"');
+    const draft = await client.callTool({ name: 'draft_objects', arguments: { datasource: 'chinook', tables: ['Genre'] } });
+    const files = (JSON.parse((draft.content as TextContent)[0]!.text) as { files?: { path: string; content: string }[] }).files ?? [];
+    expect(files.length).toBeGreaterThan(0);
+    expect(files[0]!.content).toContain('ObjectSchema.create');
+    const bad = await client.callTool({ name: 'draft_objects', arguments: { datasource: 'chinook' } });
+    expect(bad.isError).toBe(true);
+    expect((bad.content as TextContent)[0]!.text).toMatch(/^Error: Invalid arguments for draft_objects: tables:/);
+    await client.close();
+  });
+
+  it('a non-admin gets only the data tools', async () => {
+    const client = await connect(false, [], 'jane.peacock', false);
+    const { tools } = await client.listTools();
+    expect(tools.map((t) => t.name)).toEqual(['list_objects', 'describe_object', 'query_records', 'aggregate_data']);
     await client.close();
   });
 });

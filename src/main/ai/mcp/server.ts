@@ -8,6 +8,7 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type CallToolResult } fr
 import type { Session } from '../../../shared/api/session';
 import { TOOLS, toolInputSchema } from '../tools/catalog';
 import { runTool, type ApiCaller } from '../tools/run';
+import { MODELLING_TOOL_NAMES, MODELLING_TOOLS, runModellingTool } from './modelling-tools';
 
 export interface McpServerOptions {
   api: ApiCaller;
@@ -15,6 +16,8 @@ export interface McpServerOptions {
   user: string;
   version: string;
   privacyMode: boolean;
+  /** Admins also get the modelling tools (the API checks admin rights again on every call). */
+  admin?: boolean;
 }
 
 /** What the audit records as "why": the client that called and the tool it called. */
@@ -33,12 +36,21 @@ export function createMcpServer(opts: McpServerOptions): Server {
   );
 
   server.setRequestHandler(ListToolsRequestSchema, async () => ({
-    tools: TOOLS.map((t) => ({ name: t.name, description: t.description, inputSchema: toolInputSchema(t), annotations: { readOnlyHint: true, openWorldHint: false } })),
+    tools: [
+      ...TOOLS.map((t) => ({ name: t.name, description: t.description, inputSchema: toolInputSchema(t), annotations: { readOnlyHint: true, openWorldHint: false } })),
+      ...(opts.admin
+        ? MODELLING_TOOLS.map((t) => ({ name: t.name, description: t.description, inputSchema: toolInputSchema(t), annotations: { readOnlyHint: true, openWorldHint: false } }))
+        : []),
+    ],
   }));
 
   server.setRequestHandler(CallToolRequestSchema, async (request, extra): Promise<CallToolResult> => {
     const { name, arguments: args } = request.params;
     const session: Session = { user: opts.user, via: 'mcp', reason: mcpReason(server.getClientVersion()?.name, name) };
+    if (opts.admin && MODELLING_TOOL_NAMES.includes(name)) {
+      const r = await runModellingTool(name, args, { api: opts.api, session, signal: extra.signal });
+      return { content: [{ type: 'text', text: r.content }], ...(r.ok ? {} : { isError: true }) };
+    }
     const outcome = await runTool(name, args ?? {}, { api: opts.api, session, signal: extra.signal, privacyMode: opts.privacyMode });
     const content: CallToolResult['content'] = [{ type: 'text', text: outcome.content }];
     // Say where the numbers came from: the statement that ran, with its parameters.

@@ -47,7 +47,7 @@ export function toolDefinition(name: ToolName): ToolDefinition {
 }
 
 /** The JSON Schema of a tool's arguments, as both Ollama and MCP receive it. */
-export function toolInputSchema(t: ToolDefinition): Record<string, unknown> & { type: 'object' } {
+export function toolInputSchema(t: { args: z.ZodType }): Record<string, unknown> & { type: 'object' } {
   const { $schema: _ignored, ...schema } = z.toJSONSchema(t.args, { io: 'input' }) as Record<string, unknown>;
   return { ...schema, type: 'object' };
 }

@@ -22,7 +22,7 @@ export async function runMcp(opts: McpCommandOptions, io: CliIO): Promise<number
   try {
     app.requireWorkspace();
     const privacyMode = opts.privacy ?? withAiStore(app.options.dataDir, readSettings).privacyMode;
-    const server = createMcpServer({ api: createApi(app), user: app.user.name, version: appVersion(), privacyMode });
+    const server = createMcpServer({ api: createApi(app), user: app.user.name, version: appVersion(), privacyMode, admin: Boolean(app.user.admin) });
     const stdin = io.stdin as Readable;
     const closed = new Promise<void>((resolve) => {
       server.onclose = () => resolve();
