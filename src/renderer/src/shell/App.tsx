@@ -3,7 +3,7 @@
  * browser, the command palette (Ctrl+K) and screen shortcuts (Ctrl+1…9). The last place visited is
  * remembered per machine.
  */
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useBridge, useQuery } from '../bridge/context';
 import { ObjectBrowser } from '../browser/ObjectBrowser';
 import { clearDescribeCache } from '../components/describe';
@@ -19,8 +19,11 @@ import { screens as registered } from './screens';
 
 export function App() {
   const bridge = useBridge();
-  const [info, reloadInfo] = useQuery('app.info', {});
-  const [objects, reloadObjects] = useQuery('workspace.objects', {});
+  const [infoNow, reloadInfo] = useQuery('app.info', {});
+  const [objectsNow, reloadObjects] = useQuery('workspace.objects', {});
+  // While a reload is in flight keep showing what was loaded, so open screens keep their state.
+  const info = useLast(infoNow);
+  const objects = useLast(objectsNow);
   const [place, setPlace] = useState<Place>(loadPlace);
   const [theme, setTheme] = useState<Theme>(initialTheme);
   const [palette, setPalette] = useState(false);
@@ -125,7 +128,7 @@ export function App() {
             }} />
           </div>
         </header>
-        <main className="content" key={generation}>
+        <main className="content">
           {objects.status === 'error' && (
             <div className="banner error" role="alert">
               Objects could not be listed: {objects.message} <button onClick={reloadObjects}>Retry</button>
@@ -134,7 +137,7 @@ export function App() {
           {active ? (
             <active.component params={place.params} navigate={go} />
           ) : objectName && (current || objects.status !== 'ok') ? (
-            current && <ObjectBrowser objectName={current.name} params={place.params} objects={objectList} navigate={go} />
+            current && <ObjectBrowser key={`${current.name}:${generation}`} objectName={current.name} params={place.params} objects={objectList} navigate={go} />
           ) : objectName ? (
             <div className="empty card">
               <p>
@@ -154,4 +157,10 @@ export function App() {
       {palette && <CommandPalette items={paletteItems} onClose={() => setPalette(false)} />}
     </div>
   );
+}
+
+function useLast<T extends { status: string }>(now: T): T {
+  const last = useRef(now);
+  if (now.status !== 'loading' || last.current.status === 'loading') last.current = now;
+  return last.current;
 }

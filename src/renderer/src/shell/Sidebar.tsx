@@ -29,7 +29,7 @@ export function Sidebar({ workspaceName, objects, selected, onSelect, screens, a
     const map = new Map<string, ObjectSummary[]>();
     for (const o of objects) {
       if (f && !o.label.toLowerCase().includes(f) && !o.pluralLabel.toLowerCase().includes(f) && !o.name.includes(f)) continue;
-      const key = `${o.namespace} · ${o.datasource}`;
+      const key = o.namespace ? `${o.namespace} · ${o.datasource}` : o.datasource;
       map.set(key, [...(map.get(key) ?? []), o]);
     }
     return [...map.entries()].sort(([a], [b]) => a.localeCompare(b));

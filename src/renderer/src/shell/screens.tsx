@@ -6,6 +6,7 @@ import type { ComponentType } from 'react';
 import { ChatScreen } from '../chat/ChatScreen';
 import { QueryBuilderScreen } from '../query/QueryBuilder';
 import { AuditScreen } from '../audit/AuditScreen';
+import { ModelerScreen } from '../modeler/ModelerScreen';
 
 export interface ScreenProps {
   /** Opens another screen, e.g. from a link in a chat answer. */
@@ -24,5 +25,6 @@ export interface Screen {
 export const screens: Screen[] = [
   { id: 'query', label: 'Query', component: QueryBuilderScreen },
   { id: 'chat', label: 'Chat', component: ChatScreen },
+  { id: 'modeler', label: 'Modeler', component: ModelerScreen },
   { id: 'audit', label: 'Audit', component: AuditScreen },
 ];
