@@ -28,6 +28,8 @@ export interface ColumnRef {
   column: string;
   kind: ValueKind;
   scale: number;
+  /** A primary-key column of the queried object: never NULL, so sorts need no NULLS clause (and can use the index). */
+  notNull?: boolean;
 }
 
 export interface Join {

@@ -220,7 +220,8 @@ class Binder {
       const column = field.column ?? name;
       if (i === segs.length - 1) {
         const kind = field.type === 'lookup' ? this.lookupKind(field, errPath) : kindOfFieldType(field);
-        return { ref: { alias, column, kind, scale: scaleOf(field) }, field, fieldName: name, object: obj };
+        const notNull = alias === 't0' && obj.primaryKey.includes(name);
+        return { ref: { alias, column, kind, scale: scaleOf(field), ...(notNull ? { notNull } : {}) }, field, fieldName: name, object: obj };
       }
       if (field.type !== 'lookup') {
         throw new QueryError('unknown_field', errPath, `"${name}" on object "${obj.name}" is a ${field.type} field, not a lookup, so "${segs.slice(0, i + 2).join('.')}" does not exist`);

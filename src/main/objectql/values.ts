@@ -78,6 +78,22 @@ export function canonicalDatetime(s: string): string | undefined {
   return `${day}T${hh}:${mm}:${ss}${ms && ms !== '000' ? `.${ms}` : ''}`;
 }
 
+const PLAIN_DECIMAL = /^(-?)(0|[1-9]\d*)(?:\.(\d*))?$/;
+
+/**
+ * A plain decimal string at exactly `scale` digits, when no rounding is needed (the database's own
+ * NUMERIC(p, s) text already has at most `scale` digits); undefined when it would need rounding.
+ */
+function fixedScale(s: string, scale: number): string | undefined {
+  const m = PLAIN_DECIMAL.exec(s);
+  if (!m) return undefined;
+  const [, sign, int, frac = ''] = m;
+  if (frac.length > scale) return undefined;
+  const digits = scale > 0 ? `${int}.${frac.padEnd(scale, '0')}` : int;
+  // "-0.00" is "0.00", as decimal.js prints it.
+  return sign && /[1-9]/.test(int + frac) ? `-${digits}` : digits;
+}
+
 /** Turns whatever a driver or a data file returned into the canonical form of `kind`. */
 export function canonical(kind: ValueKind, scale: number, raw: unknown): unknown {
   if (raw === null || raw === undefined) return null;
@@ -92,6 +108,14 @@ export function canonical(kind: ValueKind, scale: number, raw: unknown): unknown
       if (typeof raw === 'boolean') return raw ? 1 : 0;
       return Number(raw);
     case 'decimal': {
+      // Fast paths for what drivers actually return (a plain decimal string, or a double from SQLite's
+      // NUMERIC affinity); decimal.js only for anything else. Both give the same digits, rounded half-up.
+      if (typeof raw === 'string') {
+        const fast = fixedScale(raw, scale);
+        if (fast !== undefined) return fast;
+      } else if (typeof raw === 'number' && Number.isSafeInteger(raw)) {
+        return scale > 0 ? `${raw}.${'0'.repeat(scale)}` : String(raw);
+      }
       const d = raw instanceof Decimal ? raw : new Dec(typeof raw === 'bigint' ? raw.toString() : (raw as string | number));
       return d.toFixed(scale);
     }

@@ -38,3 +38,18 @@ describe.each(Object.entries(REGRESSIONS))('%s', (_name, raw) => {
     expect((await agree(raw)).length).toBeGreaterThan(0);
   });
 });
+
+// The decimal fast path (no decimal.js per row on large reads) must decode exactly as decimal.js does.
+// (The primary-key ORDER BY without a NULLS clause, so PostgreSQL walks the index, is pinned by the
+// compile-sql snapshots.)
+import { describe as describeShape, expect as expectShape, it as itShape } from 'vitest';
+import { canonical as canonicalValue, Dec as DecimalCtor } from '../../../src/main/objectql/values';
+
+describeShape('decimal decoding fast path', () => {
+  itShape('gives exactly what decimal.js gives, for the shapes drivers return', () => {
+    const inputs: unknown[] = ['1', '1.5', '-0.00', '-0', '0.1', '12.345', '99999999999.99', '-12.30', '007.10', 3, -7, 0, 12.5, 0.1, 1e21, '1e3', '-0.001'];
+    for (const scale of [0, 2, 4]) {
+      for (const raw of inputs) expectShape(canonicalValue('decimal', scale, raw)).toBe(new DecimalCtor(raw as never).toFixed(scale));
+    }
+  });
+});

@@ -179,7 +179,10 @@ class SqlCompiler {
     for (const s of q.sort) {
       const e = s.operand.t === 'agg' ? this.aggSortExpr(q.aggregates[s.operand.index]!) : q.mode === 'aggregate' ? this.groupExpr(s.operand, 'order') : this.operand(s.operand, 'order', s.kind);
       const dir = s.desc ? 'DESC' : 'ASC';
-      const nulls = this.d === 'mysql' ? '' : s.desc ? ' NULLS LAST' : ' NULLS FIRST';
+      // An explicit NULLS clause that differs from the index order forces a full sort (PostgreSQL's btree is
+      // ASC NULLS LAST); a primary key has no NULLs, so it is left out there.
+      const neverNull = s.operand.t === 'col' && s.operand.ref.notNull === true;
+      const nulls = this.d === 'mysql' || neverNull ? '' : s.desc ? ' NULLS LAST' : ' NULLS FIRST';
       sel = sel.orderBy(sql`${e} ${sql.raw(dir + nulls)}`);
     }
     sel = sel.limit(this.slot(q.limit) as never).offset(this.slot(q.offset) as never);
