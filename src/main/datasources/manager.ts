@@ -9,6 +9,7 @@ import type { DatasourceDraft, DatasourceEntry, DatasourceStatus, TestResult } f
 import { ApiError } from '../../shared/api/errors';
 import type { AppContext } from '../app/context';
 import type { Driver } from '../drivers';
+import { loadWorkspace, type Problem, type Workspace } from '../metadata';
 import type { LoadedDatasource } from '../metadata/workspace';
 import type { Availability, SecretStore } from '../secrets';
 import { DraftInvalidError, definitionOfDraft, draftOfDefinition } from './draft';
@@ -29,6 +30,12 @@ export interface SaveRequest {
   password?: string;
   previousName?: string;
 }
+
+function usedBy(ws: Workspace, name: string): string[] {
+  return [...ws.objects.values()].filter((o) => o.datasource === name).map((o) => o.name).sort();
+}
+
+const availabilityChecks = new WeakMap<SecretStore, Promise<Availability>>();
 
 /** Saves and removals of one app run one at a time: each reads the workspace the previous one left. */
 const queues = new WeakMap<AppContext, Promise<unknown>>();
@@ -51,31 +58,55 @@ export class DatasourceManager {
     return this.app.options.workspaceDir;
   }
 
+  /**
+   * The whole workspace as it is on disk. The API hands handlers a view scoped to what the signed-in user
+   * may read; managing datasources needs every object, because removing or renaming a datasource breaks
+   * objects the admin may not see too. (Loading again is cheap: the module loader keeps its cache.)
+   */
+  private async snapshot(): Promise<{ ws: Workspace; problems: Problem[] }> {
+    const { partial, problems } = await loadWorkspace(this.root, { cacheDir: path.join(this.app.options.dataDir, 'cache', 'workspace') });
+    return { ws: partial, problems };
+  }
+
   private rel(file: string): string {
     return path.relative(this.root, file).split(path.sep).join('/') || file;
   }
 
-  async keychain(): Promise<Availability> {
-    try {
-      return await this.deps.secrets.available();
-    } catch (e) {
-      return { ok: false, reason: `The OS keychain could not be checked: ${(e as Error).message}`, howToFix: 'Use an environment variable for the password instead.' };
+  /**
+   * Concurrent checks share one: `available()` writes, reads back and deletes one fixed probe entry, so two
+   * running at once (the screen asks for the list and the status together) would read each other's value
+   * and report a working keychain as broken.
+   */
+  keychain(): Promise<Availability> {
+    const store = this.deps.secrets;
+    let running = availabilityChecks.get(store);
+    if (!running) {
+      running = store
+        .available()
+        .catch((e: unknown): Availability => ({
+          ok: false,
+          reason: `The OS keychain could not be checked: ${(e as Error).message}`,
+          howToFix: 'Use an environment variable for the password instead.',
+        }))
+        .finally(() => availabilityChecks.delete(store));
+      availabilityChecks.set(store, running);
     }
+    return running;
   }
 
   async list(): Promise<{ keychain: Availability; datasources: DatasourceEntry[] }> {
-    const keychain = await this.keychain();
+    const [keychain, snap] = await Promise.all([this.keychain(), this.snapshot()]);
     const entries: DatasourceEntry[] = [];
-    for (const def of [...this.app.partial.datasources.values()].sort((a, b) => a.name.localeCompare(b.name))) {
-      entries.push(await this.entry(def, keychain));
+    for (const def of [...snap.ws.datasources.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+      entries.push(await this.entry(def, keychain, snap));
     }
     return { keychain, datasources: entries };
   }
 
-  private async entry(def: LoadedDatasource, keychain: Availability): Promise<DatasourceEntry> {
+  private async entry(def: LoadedDatasource, keychain: Availability, snap: { ws: Workspace; problems: Problem[] }): Promise<DatasourceEntry> {
     const source = (await readIfExists(def.file)) ?? '';
     const inFile = Math.max(
-      [...this.app.partial.datasources.values()].filter((d) => d.file === def.file).length,
+      [...snap.ws.datasources.values()].filter((d) => d.file === def.file).length,
       (source.match(/\b(Datasource\.create|defineDatasource)\s*\(/g) ?? []).length,
     );
     const { draft, password, unrepresentable } = draftOfDefinition(def, source, inFile);
@@ -95,7 +126,7 @@ export class DatasourceManager {
       passwordState = { source: 'env', variable: null, set: def.driver !== 'sqlite' && typeof def.config.password === 'string' };
     } else passwordState = { source: 'none' };
 
-    const rules = this.app.partial.config.datasourceMapping ?? [];
+    const rules = snap.ws.config.datasourceMapping ?? [];
     return {
       name: def.name,
       ...(def.label ? { label: def.label } : {}),
@@ -105,15 +136,12 @@ export class DatasourceManager {
       ...(unmanagedReason ? { unmanagedReason } : {}),
       draft,
       password: passwordState,
-      usedBy: this.usedBy(def.name),
+      usedBy: usedBy(snap.ws, def.name),
       mappingRules: rules.flatMap((r, i) => (r.datasource === def.name ? [i] : [])),
-      problems: isDatasourceFile(def.file) ? this.app.problems.filter((p) => p.file === def.file).map((p) => ({ ...p })) : [],
+      problems: isDatasourceFile(def.file) ? snap.problems.filter((p) => p.file === def.file).map((p) => ({ ...p })) : [],
     };
   }
 
-  private usedBy(name: string): string[] {
-    return [...this.app.partial.objects.values()].filter((o) => o.datasource === name).map((o) => o.name).sort();
-  }
 
   async status(names: string[] | undefined, check: boolean): Promise<DatasourceStatus[]> {
     const defs = [...this.app.partial.datasources.values()];
@@ -182,13 +210,14 @@ export class DatasourceManager {
       );
     }
 
-    const datasources = this.app.partial.datasources;
+    const snap = await this.snapshot();
+    const datasources = snap.ws.datasources;
     const existing = previousName !== undefined ? datasources.get(previousName) : undefined;
     if (previousName !== undefined && !existing) {
       throw new ApiError('not_found', `No datasource "${previousName}" to edit — it may have been removed meanwhile; reload the list.`, 'previousName');
     }
     if (existing) {
-      const e = await this.entry(existing, { ok: true });
+      const e = await this.entry(existing, { ok: true }, snap);
       if (!e.managed) throw new ApiError('bad_request', `Datasource "${existing.name}" cannot be edited in the app: ${e.unmanagedReason}.`, 'previousName');
     }
     const renamed = existing !== undefined && existing.name !== draft.name;
@@ -196,8 +225,8 @@ export class DatasourceManager {
       throw new ApiError('bad_request', `A datasource named "${draft.name}" already exists (in ${this.rel(datasources.get(draft.name)!.file)}) — pick another name, or edit that one.`, 'draft.name');
     }
     if (renamed) {
-      const users = this.usedBy(existing.name);
-      const rules = (this.app.partial.config.datasourceMapping ?? []).filter((r) => r.datasource === existing.name).length;
+      const users = usedBy(snap.ws, existing.name);
+      const rules = (snap.ws.config.datasourceMapping ?? []).filter((r) => r.datasource === existing.name).length;
       if (users.length || rules) {
         throw new ApiError(
           'bad_request',
@@ -221,7 +250,7 @@ export class DatasourceManager {
     const oldUsedKeychain = existing !== undefined && existing.driver !== 'sqlite' && typeof existing.config.password === 'object';
 
     if (password !== undefined) {
-      const available = await secrets.available();
+      const available = await this.keychain();
       if (!available.ok) throw new ApiError('unavailable', `The password cannot be stored: ${available.reason} ${available.howToFix}`, 'password');
       const before = await secrets.get(draft.name);
       await secrets.set(draft.name, password);
@@ -287,10 +316,11 @@ export class DatasourceManager {
   }
 
   private async removeNow(name: string, force: boolean) {
-    const def = this.app.partial.datasources.get(name);
+    const snap = await this.snapshot();
+    const def = snap.ws.datasources.get(name);
     if (!def) throw new ApiError('not_found', `No datasource "${name}" in this workspace — it may have been removed already; reload the list.`, 'name');
     const keychain = await this.keychain();
-    const entry = await this.entry(def, keychain);
+    const entry = await this.entry(def, keychain, snap);
     if (!entry.managed) throw new ApiError('bad_request', `Datasource "${name}" cannot be removed in the app: ${entry.unmanagedReason}.`, 'name');
     if (!force && (entry.usedBy.length || entry.mappingRules.length)) {
       const parts = [

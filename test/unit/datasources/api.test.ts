@@ -162,7 +162,7 @@ describe('datasources.save and remove', () => {
     expect(env.transcript.join('\n')).not.toContain('typed-but-nowhere-to-go');
   });
 
-  it('removes a datasource that objects use only with force, and never one declared in the config', async () => {
+  it('removes a datasource that objects use only with force — also objects the admin cannot see — and never one declared in the config', async () => {
     await env.call('datasources.save', { draft: sqliteDraft('second_copy') });
     writeFileSync(
       path.join(env.workspace, 'chinook', 'genre_copy.object.ts'),

@@ -2,7 +2,7 @@
  * A throwaway COPY of the demo workspace with its own app data folder, and an API whose datasource
  * handlers use a given secret store — so no test ever writes into the real objects/ folder.
  */
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createApi, type Api } from '../../../src/main/api';
@@ -12,7 +12,9 @@ import type { HandlerTable } from '../../../src/main/api/types';
 import { AppContext } from '../../../src/main/app/context';
 import type { SecretStore } from '../../../src/main/secrets';
 import type { Session } from '../../../src/shared/api/session';
-import { DEMO_WORKSPACE } from '../../helpers/app';
+import { copyDemoWorkspace } from './workspace-copy';
+
+export { copyDemoWorkspace, grantReadInCopy } from './workspace-copy';
 
 export interface ScratchApp {
   app: AppContext;
@@ -26,12 +28,6 @@ export interface ScratchApp {
 }
 
 export const ADMIN: Session = { user: 'andrew.adams', via: 'ui' };
-
-export function copyDemoWorkspace(): string {
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'objectdesk-ws-'));
-  cpSync(DEMO_WORKSPACE, dir, { recursive: true });
-  return dir;
-}
 
 /** `secrets` undefined: the handlers use the real OS keychain, as the app does. */
 export async function openScratchApp(secrets?: SecretStore): Promise<ScratchApp> {
@@ -66,14 +62,3 @@ export async function openScratchApp(secrets?: SecretStore): Promise<ScratchApp>
   };
 }
 
-/**
- * Lets the demo's users read one more object (the copy's config lists the readable objects in
- * CHINOOK_OBJECTS). The object file must exist before the next reload.
- */
-export function grantReadInCopy(workspace: string, objectName: string): void {
-  const file = path.join(workspace, 'objectdesk.config.ts');
-  const text = readFileSync(file, 'utf8');
-  const marker = 'const CHINOOK_OBJECTS = [';
-  if (!text.includes(marker)) throw new Error(`the demo config changed: no "${marker}" to extend`);
-  writeFileSync(file, text.replace(marker, `${marker}\n  ${JSON.stringify(objectName)},`));
-}

@@ -3,10 +3,12 @@
  * lives in the area's own folder: chat/, datasources/, query/, ...). Order is the sidebar's order.
  */
 import type { ComponentType } from 'react';
+import { DatasourcesScreen } from '../datasources/DatasourcesScreen';
 import { ChatScreen } from '../chat/ChatScreen';
 import { QueryBuilderScreen } from '../query/QueryBuilder';
 import { AuditScreen } from '../audit/AuditScreen';
 import { ModelerScreen } from '../modeler/ModelerScreen';
+import { SettingsScreen } from '../settings/SettingsScreen';
 
 export interface ScreenProps {
   /** Opens another screen, e.g. from a link in a chat answer. */
@@ -25,6 +27,8 @@ export interface Screen {
 export const screens: Screen[] = [
   { id: 'query', label: 'Query', component: QueryBuilderScreen },
   { id: 'chat', label: 'Chat', component: ChatScreen },
+  { id: 'datasources', label: 'Datasources', component: DatasourcesScreen },
   { id: 'modeler', label: 'Modeler', component: ModelerScreen },
   { id: 'audit', label: 'Audit', component: AuditScreen },
+  { id: 'settings', label: 'Settings', component: SettingsScreen },
 ];
