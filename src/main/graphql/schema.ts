@@ -98,6 +98,25 @@ function graphqlError(e: unknown): GraphQLError {
   return new GraphQLError(err.message, { extensions: { code: err.code, ...(err.path ? { path: err.path } : {}) } });
 }
 
+/**
+ * ObjectQL operators start with `$`, which a GraphQL object literal cannot spell: pass filters as variables,
+ * or as a JSON string (`where: "{\"total\": {\"$gt\": 5}}"`), which is parsed here.
+ */
+function filterArgs(args: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(args)) {
+    if (v === undefined || v === null) continue;
+    if ((k === 'where' || k === 'having') && typeof v === 'string') {
+      try {
+        out[k] = JSON.parse(v);
+      } catch (e) {
+        throw graphqlError(new ApiError('bad_request', `${k}: not valid JSON (${(e as Error).message}).`, k));
+      }
+    } else out[k] = v;
+  }
+  return out;
+}
+
 async function run<T>(fn: () => Promise<T>): Promise<T> {
   try {
     return await fn();
@@ -197,7 +216,7 @@ export async function buildUserSchema(api: Api, session: Session): Promise<Graph
     const listQuery = (args: Record<string, unknown>, selected: Set<string>) => ({
       object: d.name,
       fields: queryFields(d, selected),
-      ...Object.fromEntries(Object.entries(args).filter(([, v]) => v !== undefined && v !== null)),
+      ...filterArgs(args),
     });
     const page = (ctx: GraphqlContext, ast: Record<string, unknown>) =>
       run(async () => (await ctx.api.call('data.query', { query: ast }, ctx.session, ctx.signal)) as QueryResultDto);
@@ -251,9 +270,7 @@ export async function buildUserSchema(api: Api, session: Session): Promise<Graph
           const ast = {
             object: d.name,
             ...Object.fromEntries(
-              Object.entries(args)
-                .filter(([, v]) => v !== undefined && v !== null)
-                .map(([k, v]) => [k, k === 'aggregations' ? (v as Row[]).map((a) => Object.fromEntries(Object.entries(a).filter(([, x]) => x !== undefined && x !== null))) : v]),
+              Object.entries(filterArgs(args)).map(([k, v]) => [k, k === 'aggregations' ? (v as Row[]).map((a) => Object.fromEntries(Object.entries(a).filter(([, x]) => x !== undefined && x !== null))) : v]),
             ),
           };
           return (await page(ctx, ast)).rows;
