@@ -32,9 +32,11 @@ export interface Harness {
 }
 
 /** `hideEmployeeFromJane`: the support agent may not read `employee` at all (for the 404 checks). */
-export async function startHarness(opts: { hideEmployeeFromJane?: boolean; server?: Partial<ApiServerOptions> } = {}): Promise<Harness> {
-  const workspaceDir = mkdtempSync(path.join(os.tmpdir(), 'objectdesk-rest-ws-'));
-  cpSync(DEMO_WORKSPACE, workspaceDir, { recursive: true });
+export async function startHarness(
+  opts: { hideEmployeeFromJane?: boolean; server?: Partial<ApiServerOptions>; /** A prepared copy of the demo (removed on dispose). */ workspaceDir?: string } = {},
+): Promise<Harness> {
+  const workspaceDir = opts.workspaceDir ?? mkdtempSync(path.join(os.tmpdir(), 'objectdesk-rest-ws-'));
+  if (!opts.workspaceDir) cpSync(DEMO_WORKSPACE, workspaceDir, { recursive: true });
   if (opts.hideEmployeeFromJane) {
     const file = path.join(workspaceDir, 'objectdesk.config.ts');
     const text = readFileSync(file, 'utf8').replace(
