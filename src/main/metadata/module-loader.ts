@@ -11,6 +11,7 @@
  * (see bench/workspace-load.bench.ts); the runtime module cache is off, so every load re-reads the file.
  */
 import { createJiti, type Jiti } from 'jiti';
+import { transformSync } from 'esbuild';
 import * as authoring from './authoring';
 import { DefinitionError } from './authoring';
 
@@ -35,8 +36,18 @@ export class ModuleLoader {
       moduleCache: false,
       fsCache: options.cacheDir ?? true,
       interopDefault: false,
-      // ~20% less transpile time on a cold load; line numbers are kept (jiti retains lines) for error positions.
-      transformOptions: { babel: { compact: true } },
+      // esbuild instead of jiti's babel: a cold load (every file transpiled) is several times faster, and
+      // its syntax errors carry file:line:column.
+      transform: (opts) => ({
+        code: transformSync(opts.source, {
+          loader: opts.ts === false ? 'js' : 'ts',
+          format: 'cjs',
+          target: 'node20',
+          sourcefile: opts.filename,
+          sourcemap: false,
+          logLevel: 'silent',
+        }).code,
+      }),
     });
   }
 
@@ -56,6 +67,11 @@ export class ModuleLoader {
 function describeFailure(e: unknown, file: string): { kind: 'syntax' | 'load'; line?: number; message: string } {
   const err = e instanceof Error ? e : new Error(String(e));
   const message = err.message ?? String(e);
+  // esbuild's transform errors: { errors: [{ text, location: { line } }] }.
+  const esbuildError = (err as { errors?: { text: string; location?: { line: number } | null }[] }).errors?.[0];
+  if (esbuildError) {
+    return { kind: 'syntax', line: esbuildError.location?.line, message: `syntax error: ${esbuildError.text} — fix the TypeScript at this line` };
+  }
   // jiti reports parse errors as "ParseError: <reason>  \n <file>:<line>:<col>" (babel's message).
   if (/^(ParseError|SyntaxError)\b/.test(message) || err.name === 'SyntaxError') {
     const at = lineIn(message, file) ?? lineIn(err.stack ?? '', file);
