@@ -199,6 +199,11 @@ export const deskOperations = {
     SavedQuerySchema,
   ),
   'queries.delete': query('Deletes one saved query of the signed-in user.', z.strictObject({ id: z.string().min(1).max(100) }), z.strictObject({ deleted: z.boolean() })),
+  'desk.about': query(
+    'What the Settings screen shows about this installation: app data folder, workspace time zone and query limits.',
+    z.strictObject({}),
+    z.strictObject({ dataDir: z.string(), workspaceDir: z.string(), timezone: z.string(), defaultLimit: z.number().int(), maxLimit: z.number().int() }),
+  ),
   'desk.health': query(
     'Each datasource of the workspace with whether it answers now (connect, server version, latency).',
     z.strictObject({}),

@@ -103,6 +103,14 @@ const deskHealth: QueryHandler<'desk.health'> = async (_i, { app }) => {
   );
 };
 
+const deskAbout: QueryHandler<'desk.about'> = async (_i, { app }) => ({
+  dataDir: app.options.dataDir,
+  workspaceDir: app.options.workspaceDir,
+  timezone: app.partial.timezone,
+  defaultLimit: app.partial.config.query.defaultLimit,
+  maxLimit: app.partial.config.query.maxLimit,
+});
+
 // ---- audit ----------------------------------------------------------------------------------------
 
 function isAdmin(app: AppContext, session: Session): boolean {
@@ -279,6 +287,7 @@ export const deskHandlers = {
   'queries.save': queriesSave,
   'queries.delete': queriesDelete,
   'desk.health': deskHealth,
+  'desk.about': deskAbout,
   'audit.list': auditList,
   'audit.verify': auditVerify,
   'audit.export': auditExport,

@@ -31,6 +31,12 @@ export function App() {
   const screens = useMemo(() => orderScreens(registered), []);
 
   useEffect(() => applyTheme(theme), [theme]);
+  // Settings changes the theme too; follow it so the toggle stays right.
+  useEffect(() => {
+    const on = (e: Event) => setTheme((e as CustomEvent<Theme>).detail);
+    window.addEventListener('objectdesk:theme', on);
+    return () => window.removeEventListener('objectdesk:theme', on);
+  }, []);
   useEffect(() => savePlace(place), [place]);
 
   const go = useCallback((id: string | null, params: Record<string, string> = {}) => setPlace({ id, params }), []);

@@ -9,6 +9,7 @@ import { QueryBuilderScreen } from '../query/QueryBuilder';
 import { AuditScreen } from '../audit/AuditScreen';
 import { ModelerScreen } from '../modeler/ModelerScreen';
 import { SettingsScreen } from '../settings/SettingsScreen';
+import { SettingsScreen } from '../settings/SettingsScreen';
 
 export interface ScreenProps {
   /** Opens another screen, e.g. from a link in a chat answer. */
@@ -30,5 +31,6 @@ export const screens: Screen[] = [
   { id: 'datasources', label: 'Datasources', component: DatasourcesScreen },
   { id: 'modeler', label: 'Modeler', component: ModelerScreen },
   { id: 'audit', label: 'Audit', component: AuditScreen },
+  { id: 'settings', label: 'Settings', component: SettingsScreen },
   { id: 'settings', label: 'Settings', component: SettingsScreen },
 ];
