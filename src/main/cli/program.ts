@@ -18,6 +18,8 @@ import { runIntrospect } from './commands/introspect';
 import { runImport } from './commands/import';
 import { runDiff } from './commands/diff';
 import { runAudit } from './commands/audit';
+import { runChat } from './commands/chat';
+import { runMcp } from './commands/mcp';
 
 const USAGE_ERRORS = new Set([
   'commander.unknownOption',
@@ -173,6 +175,35 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
         io,
       );
     }));
+
+  program
+    .command('chat')
+    .description('ask the local model a question about the data; it answers with the queries it ran (as the signed-in user)')
+    .argument('<question...>', 'the question')
+    .option('--conversation <id>', 'continue an earlier conversation')
+    .option('--model <name>', 'the Ollama model (default: the one in Settings)')
+    .option('--no-sql', 'do not print the SQL of the queries the answer used')
+    .action(run(async (cmd) => {
+      const o = globals(cmd);
+      const abort = new AbortController();
+      const onSigint = () => abort.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        return await runChat(
+          { ...o, question: (cmd.args as string[]).join(' '), conversation: o.conversation as string | undefined, model: o.model as string | undefined, sql: o.sql !== false },
+          io,
+          abort.signal,
+        );
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
+    }));
+
+  program
+    .command('mcp')
+    .description('serve the data tools to a coding agent over MCP (stdio), as --user')
+    .option('--privacy', 'send schema and result shapes, never row values')
+    .action(run(async (cmd) => runMcp({ ...globals(cmd), privacy: Boolean(globals(cmd).privacy) }, io)));
 
   return program;
 }
