@@ -96,7 +96,11 @@ export class AuditLog {
     if (batch.lines.length >= this.maxBatch) this.dispatch();
     else if (!this.scheduled) {
       this.scheduled = true;
-      setImmediate(() => {
+      // Inline commits are cheap (WAL, synchronous=NORMAL: no fsync per commit), so a lone read should not
+      // wait a whole event-loop turn for company; appends made in the same tick still share one commit.
+      // The thread writer pays a message round trip per batch, so it waits a turn to collect more.
+      const later = this.writer?.mode === 'inline' ? queueMicrotask : setImmediate;
+      later(() => {
         this.scheduled = false;
         this.dispatch();
       });
