@@ -156,32 +156,47 @@ export class DatasourceManager {
     const base = { name: def.name, driver: def.driver, active: def.active !== false, connected: false, poolSize: 0, idle: 0, serverVersion: null };
     if (def.active === false) return base;
     if (!check && !this.app.drivers.open().includes(def.name)) return base;
-    let driver: Driver;
-    try {
-      driver = this.app.drivers.get(def.name);
-    } catch (e) {
-      return { ...base, error: failure(e) };
-    }
-    let latencyMs: number | undefined;
-    let error: { code: string; message: string } | undefined;
-    if (check) {
+    // A workspace reload closes every pool (after a save, `serve` sees the file change too and reloads
+    // once more). A check that raced such a reload is repeated on the fresh driver instead of reporting
+    // the closed pool of a driver nobody uses any more.
+    for (let attempt = 1; ; attempt++) {
+      let driver: Driver;
       try {
-        latencyMs = Math.round((await driver.testConnection()).latencyMs * 10) / 10;
+        driver = this.app.drivers.get(def.name);
       } catch (e) {
-        const f = failure(e);
-        error = { code: f.code, message: f.message };
+        return { ...base, error: failure(e) };
       }
+      let latencyMs: number | undefined;
+      let error: { code: string; message: string } | undefined;
+      if (check) {
+        try {
+          latencyMs = Math.round((await driver.testConnection()).latencyMs * 10) / 10;
+        } catch (e) {
+          const f = failure(e);
+          error = { code: f.code, message: f.message };
+        }
+      }
+      const s = driver.status();
+      if (attempt < 3 && this.replaced(def.name, driver)) continue;
+      return {
+        ...base,
+        connected: s.connected,
+        poolSize: s.poolSize,
+        idle: s.idle,
+        serverVersion: s.serverVersion,
+        ...(latencyMs !== undefined ? { latencyMs } : {}),
+        ...(error ? { error } : {}),
+      };
     }
-    const s = driver.status();
-    return {
-      ...base,
-      connected: s.connected,
-      poolSize: s.poolSize,
-      idle: s.idle,
-      serverVersion: s.serverVersion,
-      ...(latencyMs !== undefined ? { latencyMs } : {}),
-      ...(error ? { error } : {}),
-    };
+  }
+
+  /** Whether the registry now hands out another driver for this datasource (a reload closed this one). */
+  private replaced(name: string, driver: Driver): boolean {
+    try {
+      return this.app.drivers.open().includes(name) ? this.app.drivers.get(name) !== driver : true;
+    } catch {
+      return false;
+    }
   }
 
   async test(draft: DatasourceDraft, password?: string): Promise<TestResult> {
