@@ -51,15 +51,28 @@ export default defineWorkspace({
     {
       name: 'sales_manager',
       label: 'Sales manager',
-      description: 'Sees the catalogue, and the customers (with invoices) of everyone who reports to them.',
+      description: 'Sees the catalogue, and their own customers (with invoices) and those of everyone who reports to them.',
       objects: readAll,
       recordRules: [
-        { object: 'customer', using: { support_rep_id: { $in: '$user.subordinates' } }, description: "My team's customers" },
-        { object: 'invoice', using: { 'customer_id.support_rep_id': { $in: '$user.subordinates' } }, description: "My team's invoices" },
+        {
+          object: 'customer',
+          using: { $or: [{ support_rep_id: '$user.externalId' }, { support_rep_id: { $in: '$user.subordinates' } }] },
+          description: "My own and my team's customers",
+        },
+        {
+          object: 'invoice',
+          using: { $or: [{ 'customer_id.support_rep_id': '$user.externalId' }, { 'customer_id.support_rep_id': { $in: '$user.subordinates' } }] },
+          description: "My own and my team's invoices",
+        },
         {
           object: 'invoice_line',
-          using: { 'invoice_id.customer_id.support_rep_id': { $in: '$user.subordinates' } },
-          description: "Lines of my team's invoices",
+          using: {
+            $or: [
+              { 'invoice_id.customer_id.support_rep_id': '$user.externalId' },
+              { 'invoice_id.customer_id.support_rep_id': { $in: '$user.subordinates' } },
+            ],
+          },
+          description: "Lines of my own and my team's invoices",
         },
       ],
     },

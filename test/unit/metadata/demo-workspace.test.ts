@@ -72,7 +72,10 @@ describe('the Chinook demo workspace', () => {
       ['invoice', { 'customer_id.support_rep_id': '$user.externalId' }],
       ['invoice_line', { 'invoice_id.customer_id.support_rep_id': '$user.externalId' }],
     ]);
-    expect(workspace.permissionSets.get('sales_manager')!.recordRules[0].using).toEqual({ support_rep_id: { $in: '$user.subordinates' } });
+    // The manager sees their own customers and their reports' (issue: "their own and their reports'").
+    expect(workspace.permissionSets.get('sales_manager')!.recordRules[0].using).toEqual({
+      $or: [{ support_rep_id: '$user.externalId' }, { support_rep_id: { $in: '$user.subordinates' } }],
+    });
     expect(Object.values(workspace.permissionSets.get('general_manager')!.objects).every((p) => p.viewAllRecords && p.allowRead)).toBe(true);
   });
 });
