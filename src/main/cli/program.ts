@@ -20,6 +20,7 @@ import { runDiff } from './commands/diff';
 import { runAudit } from './commands/audit';
 import { runChat } from './commands/chat';
 import { runMcp } from './commands/mcp';
+import { runServeApi, runToken } from './commands/token';
 
 const USAGE_ERRORS = new Set([
   'commander.unknownOption',
@@ -59,7 +60,17 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
     .description('browser mode: serve the app and its API on 127.0.0.1 and print the URL to open')
     .option('-p, --port <port>', 'port to listen on (default: a free one)', parsePort)
     .addOption(new Option('--why <text>', 'a line explaining why browser mode was chosen (used by scripts/demo.sh)').hideHelp())
-    .action(run((cmd) => runServe(globals(cmd), io)));
+    .option('--api', 'also serve the REST and GraphQL API (personal access tokens; 127.0.0.1 unless --listen)')
+    .option('--listen <host:port>', 'with --api: where the API listens; a non-loopback address exposes your data (a warning is printed)')
+    .action(run((cmd) => {
+      const o = globals(cmd);
+      if (o.listen && !o.api) {
+        io.err.write('objectdesk: --listen is for the REST/GraphQL API; add --api.\n');
+        return Promise.resolve(2);
+      }
+      if (o.api) return runServeApi({ ...o, listen: o.listen as string | undefined, uiPort: o.port as number | undefined, withUi: true }, io);
+      return runServe(o, io);
+    }));
 
   program
     .command('info')
@@ -172,6 +183,32 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
           json: Boolean(o.json),
           out: o.out as string | undefined,
         },
+        io,
+      );
+    }));
+
+  program
+    .command('token')
+    .description('personal access tokens for the REST/GraphQL API, acting as --user (create shows the token once)')
+    .argument('<action>', 'create | list | revoke')
+    .argument('[id]', 'revoke: the token id')
+    .option('--name <text>', 'create: where the token is used')
+    .option('--expires-in-days <n>', 'create: expiry', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1 || n > 3650) throw new InvalidArgumentError('a whole number of days from 1 to 3650.');
+      return n;
+    })
+    .option('--for <user>', 'create (admins): the user the token acts as')
+    .option('--all', "list (admins): everyone's tokens")
+    .action(run(async (cmd) => {
+      const [action, id] = cmd.args as [string, string | undefined];
+      if (!['create', 'list', 'revoke'].includes(action)) {
+        io.err.write(`objectdesk: unknown token action "${action}"; use create, list or revoke.\n`);
+        return 2;
+      }
+      const o = globals(cmd);
+      return runToken(
+        { ...o, action: action as 'create', id, name: o.name as string | undefined, for: o.for as string | undefined, expiresInDays: o.expiresInDays as number | undefined, all: Boolean(o.all) },
         io,
       );
     }));

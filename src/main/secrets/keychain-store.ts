@@ -3,6 +3,7 @@
  * keytar is loaded lazily, on first use, so that the app still starts on a machine without libsecret and
  * can explain the problem instead of crashing at import time.
  */
+import { randomUUID } from 'node:crypto';
 import { diagnoseKeychainFailure, diagnoseLoadFailure } from './diagnose';
 import { SecretError, scrub } from './errors';
 import { ACCOUNT_PATTERN, SECRET_SERVICE, type Availability, type SecretStore } from './store';
@@ -22,7 +23,8 @@ const loadKeytar: KeytarLoader = async () => {
 };
 
 /** Written and removed by available(); the colon keeps it out of the datasource-name space. */
-const PROBE_ACCOUNT = 'objectdesk:availability-probe';
+/** A fresh probe entry per check: two checks at once must not read or delete each other's probe. */
+const probeAccount = () => `objectdesk:availability-probe:${process.pid}:${randomUUID()}`;
 
 export interface KeychainStoreOptions {
   service?: string;
@@ -79,9 +81,10 @@ export class KeychainSecretStore implements SecretStore {
     }
     const probe = `probe-${Math.random().toString(36).slice(2)}`;
     try {
-      await this.withTimeout(keytar.setPassword(this.service, PROBE_ACCOUNT, probe));
-      const back = await this.withTimeout(keytar.getPassword(this.service, PROBE_ACCOUNT));
-      await this.withTimeout(keytar.deletePassword(this.service, PROBE_ACCOUNT));
+      const account = probeAccount();
+      await this.withTimeout(keytar.setPassword(this.service, account, probe));
+      const back = await this.withTimeout(keytar.getPassword(this.service, account));
+      await this.withTimeout(keytar.deletePassword(this.service, account));
       if (back !== probe) {
         return diagnoseKeychainFailure('the keychain accepted a test entry but returned something else when it was read back');
       }
