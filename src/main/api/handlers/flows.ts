@@ -1,0 +1,73 @@
+/** Handlers for the operations declared in src/shared/api/contract-flows.ts: flows, runs, approvals, inbox. */
+import type { QueryHandler } from '../types';
+import type { Api } from '..';
+import type { AppContext } from '../../app/context';
+import { ApiError } from '../../../shared/api/errors';
+import { FlowAccessError, FlowService, toDto } from '../../flows';
+
+async function service(app: AppContext): Promise<FlowService> {
+  // Imported when called: the API module imports this handler table.
+  const { createApi } = (await import('..')) as { createApi: (a: AppContext) => Api };
+  return new FlowService(app, createApi(app));
+}
+
+async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
+  try {
+    return await fn();
+  } catch (e) {
+    if (e instanceof FlowAccessError) throw new ApiError(e.code, e.message);
+    throw e;
+  }
+}
+
+const list: QueryHandler<'flows.list'> = async (_input, { app, session }) => guard(async () => (await service(app)).list(session.user));
+
+const run: QueryHandler<'flows.run'> = async ({ flow, dryRun }, { app, session, signal }) =>
+  guard(async () => toDto(await (await service(app)).run(flow, session.user, { trigger: 'manual', dryRun, signal })));
+
+const runs: QueryHandler<'flows.runs'> = async (filter, { app, session }) => guard(async () => ({ runs: (await service(app)).runs(session.user, filter).map(toDto) }));
+
+const preview: QueryHandler<'flows.preview'> = async ({ runId }, { app, session }) => guard(async () => toDto((await service(app)).getRun(runId, session.user)));
+
+const approve: QueryHandler<'flows.approve'> = async ({ runId }, { app, session, signal }) => guard(async () => toDto(await (await service(app)).approve(runId, session.user, signal)));
+
+const reject: QueryHandler<'flows.reject'> = async ({ runId, reason }, { app, session }) => guard(async () => toDto((await service(app)).reject(runId, session.user, reason)));
+
+const settingsGet: QueryHandler<'flows.settings.get'> = async (_input, { app, session }) => (await service(app)).withStore((s) => s.getSettings(session.user));
+
+const settingsSet: QueryHandler<'flows.settings.set'> = async (patch, { app, session }) => {
+  if (patch.httpAllowed) {
+    for (const o of patch.httpAllowed) {
+      let origin: string | undefined;
+      try {
+        origin = new URL(o).origin;
+      } catch {
+        origin = undefined;
+      }
+      if (!origin || origin !== o.replace(/\/$/, '')) throw new ApiError('bad_request', `"${o}" is not an origin — give scheme, host and port only, e.g. https://hooks.example.com`, 'httpAllowed');
+    }
+  }
+  return (await service(app)).withStore((s) => s.setSettings(session.user, { ...patch, ...(patch.httpAllowed ? { httpAllowed: patch.httpAllowed.map((o) => new URL(o).origin) } : {}) }));
+};
+
+const inboxList: QueryHandler<'inbox.list'> = async ({ unreadOnly, limit }, { app, session }) =>
+  (await service(app)).withStore((s) => {
+    const all = s.listInbox(session.user, 500);
+    const unread = all.filter((i) => !i.read).length;
+    return { items: (unreadOnly ? all.filter((i) => !i.read) : all).slice(0, limit), unread };
+  });
+
+const inboxMarkRead: QueryHandler<'inbox.markRead'> = async ({ ids }, { app, session }) => (await service(app)).withStore((s) => ({ marked: s.markRead(session.user, ids ?? 'all') }));
+
+export const flowHandlers = {
+  'flows.list': list,
+  'flows.run': run,
+  'flows.runs': runs,
+  'flows.preview': preview,
+  'flows.approve': approve,
+  'flows.reject': reject,
+  'flows.settings.get': settingsGet,
+  'flows.settings.set': settingsSet,
+  'inbox.list': inboxList,
+  'inbox.markRead': inboxMarkRead,
+} as const;
