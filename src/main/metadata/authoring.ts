@@ -172,3 +172,6 @@ export const User = {
 };
 
 export type { ObjectDefinition, DatasourceDefinition, WorkspaceConfig };
+
+/** Automations (`*.flow.ts`): defined and validated in src/main/flows; re-exported so workspace files import them from 'objectdesk'. */
+export { Flow, defineFlow } from '../flows/authoring';

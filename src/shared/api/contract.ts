@@ -13,6 +13,7 @@ import { datasourceOperations } from './contract-datasources';
 import { deskOperations } from './contract-desk';
 import { governanceOperations } from './contract-governance';
 import { tokenOperations } from './contract-tokens';
+import { flowOperations } from './contract-flows';
 export type { QueryOperation, StreamOperation } from './operation';
 
 export const UserSummarySchema = z.strictObject({
@@ -154,7 +155,7 @@ const coreOperations = {
 } as const;
 
 /** Each area declares its operations in its own contract-<area>.ts; this is the whole table. */
-export const operations = { ...coreOperations, ...datasourceOperations, ...aiOperations, ...deskOperations, ...tokenOperations, ...governanceOperations } as const;
+export const operations = { ...coreOperations, ...datasourceOperations, ...aiOperations, ...deskOperations, ...tokenOperations, ...governanceOperations, ...flowOperations } as const;
 
 export type Operations = typeof operations;
 export type OperationName = keyof Operations;

@@ -8,6 +8,7 @@ import { datasourceHandlers } from './datasources';
 import { deskHandlers } from './desk';
 import { governanceHandlers } from './governance';
 import { tokenHandlers } from './tokens';
+import { flowHandlers } from './flows';
 
 export const handlers: HandlerTable = {
   'app.info': appInfo,
@@ -23,4 +24,5 @@ export const handlers: HandlerTable = {
   ...deskHandlers,
   ...tokenHandlers,
   ...governanceHandlers,
+  ...flowHandlers,
 };
