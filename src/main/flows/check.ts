@@ -309,7 +309,7 @@ function checkQuery(
       return [SAMPLE[target ?? t.of.of]];
     }
     if (t.kind !== 'scalar') {
-      issue('flow-reference', where, `"${site.path}" is ${describeType(t)}, but a filter compares with one value — use ${site.key?.startsWith('$') ? '' : '$in with '}"${site.path}" under $in, or a single value such as "${site.path}.first.<field>"`);
+      issue('flow-reference', where, `"${site.path}" is ${describeType(t)}, but a filter compares with one value — match any of them with { $in: { $ref: '${site.path}' } }, or refer to one value such as "<step>.first.<field>"`);
       ok = false;
       return null;
     }

@@ -117,8 +117,9 @@ function validateFlow(value: unknown, file: string, source: () => string, ctx: F
   if (ws.users.size > 0 && !ws.users.has(flow.owner)) {
     problems.push(problem('flow-owner', file, source, start, flow.name, flow.steps, 'owner', `unknown owner "${flow.owner}" — a flow runs as a workspace user: ${[...ws.users.keys()].join(', ')}`));
   }
-  const view = ctx.viewFor(flow.owner);
-  if (view) {
+  // An unknown owner is reported above; the rest is still checked, against the whole workspace.
+  const view = ctx.viewFor(flow.owner) ?? ws;
+  {
     const issues = checkFlow(flow, {
       objects: (n) => view.objects.get(n),
       objectNames: () => [...view.objects.keys()].sort(),

@@ -19,7 +19,11 @@ export const record = (fields: Record<string, VType>, object?: string): VType =>
 
 export function describeType(t: VType): string {
   if (t.kind === 'scalar') return t.of === 'any' ? 'a value' : t.of === 'decimal' ? 'a number' : `a ${t.of}`;
-  if (t.kind === 'list') return `a list of ${t.of.kind === 'record' ? `${t.of.object ?? ''} records`.trim() : describeType(t.of).replace(/^an? /, '')}`;
+  if (t.kind === 'list') {
+    if (t.of.kind === 'record') return `a list of ${`${t.of.object ?? ''} records`.trim()}`;
+    if (t.of.kind === 'scalar') return t.of.of === 'any' ? 'a list of values' : `a list of ${t.of.of === 'decimal' ? 'number' : t.of.of}s`;
+    return `a list of ${describeType(t.of).replace(/^an? /, '')}`;
+  }
   return t.object ? `a ${t.object} record` : 'a record';
 }
 
