@@ -1,8 +1,7 @@
 // The audit viewer as the support-agent user: her denied read shows up with its query, the chain verifies.
-import { copyFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { serveApp, type ServedApp } from './host';
+import { shoot } from './screenshots';
 
 let served: ServedApp;
 test.beforeAll(async () => {
@@ -12,18 +11,6 @@ test.afterAll(async () => {
   await served?.stop();
 });
 
-async function shoot(page: Page, testInfo: TestInfo, name: string) {
-  const stable = path.resolve('test-results/desk-screenshots');
-  mkdirSync(stable, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
-    await page.evaluate((t) => {
-      document.documentElement.dataset.theme = t;
-    }, theme);
-    const file = testInfo.outputPath(`${name}-${theme}.png`);
-    await page.screenshot({ path: file });
-    copyFileSync(file, path.join(stable, `${name}-${theme}.png`));
-  }
-}
 
 test('a denied read by the support agent appears in the audit viewer', async ({ page }, testInfo) => {
   await page.goto(served.url);

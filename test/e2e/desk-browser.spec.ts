@@ -1,9 +1,9 @@
 // The object browser in browser mode on the Chinook demo: sort, typed filters, record panel with related
 // lists, lookups followed by title, CSV export with the file's content checked.
-import { copyFileSync, mkdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { expect, test, type Page } from '@playwright/test';
 import { serveApp, type ServedApp } from './host';
+import { shoot } from './screenshots';
 
 let served: ServedApp;
 test.beforeAll(async () => {
@@ -20,18 +20,6 @@ async function open(page: Page, pluralLabel: string) {
 }
 
 /** A screenshot in the test's output and, under a stable name, in test-results/desk-screenshots/ (light and dark). */
-async function shoot(page: Page, testInfo: TestInfo, name: string) {
-  const stable = path.resolve('test-results/desk-screenshots');
-  mkdirSync(stable, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
-    await page.evaluate((t) => {
-      document.documentElement.dataset.theme = t;
-    }, theme);
-    const file = testInfo.outputPath(`${name}-${theme}.png`);
-    await page.screenshot({ path: file });
-    copyFileSync(file, path.join(stable, `${name}-${theme}.png`));
-  }
-}
 
 const grid = (page: Page) => page.getByRole('grid');
 const firstCells = (page: Page) => grid(page).getByRole('row').nth(1).getByRole('gridcell');

@@ -3,8 +3,9 @@
 import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { serveApp, type ServedApp } from './host';
+import { shoot } from './screenshots';
 
 let served: ServedApp;
 let dir: string;
@@ -20,18 +21,6 @@ test.afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-async function shoot(page: Page, testInfo: TestInfo, name: string) {
-  const stable = path.resolve('test-results/desk-screenshots');
-  mkdirSync(stable, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
-    await page.evaluate((t) => {
-      document.documentElement.dataset.theme = t;
-    }, theme);
-    const file = testInfo.outputPath(`${name}-${theme}.png`);
-    await page.screenshot({ path: file });
-    copyFileSync(file, path.join(stable, `${name}-${theme}.png`));
-  }
-}
 
 test('import two tables in the modeler and see the new objects appear', async ({ page }, testInfo) => {
   await page.goto(served.url);

@@ -1,9 +1,8 @@
 // The query builder in browser mode: "total sales per country per year" built visually, run, charted,
 // with the ObjectQL and the generated SQL shown; saved and reopened.
-import { copyFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { serveApp, type ServedApp } from './host';
+import { shoot } from './screenshots';
 
 let served: ServedApp;
 test.beforeAll(async () => {
@@ -13,18 +12,6 @@ test.afterAll(async () => {
   await served?.stop();
 });
 
-async function shoot(page: Page, testInfo: TestInfo, name: string) {
-  const stable = path.resolve('test-results/desk-screenshots');
-  mkdirSync(stable, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
-    await page.evaluate((t) => {
-      document.documentElement.dataset.theme = t;
-    }, theme);
-    const file = testInfo.outputPath(`${name}-${theme}.png`);
-    await page.screenshot({ path: file });
-    copyFileSync(file, path.join(stable, `${name}-${theme}.png`));
-  }
-}
 
 test('total sales per country per year: chart, SQL, save and reopen', async ({ page }, testInfo) => {
   const errors: string[] = [];

@@ -1,9 +1,8 @@
 // A screenshot of every screen in light and dark (test-results/desk-screenshots/), the command palette,
 // screen shortcuts, settings, and no console errors on the way.
-import { copyFileSync, mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { expect, test, type Page, type TestInfo } from '@playwright/test';
+import { expect, test } from '@playwright/test';
 import { serveApp, type ServedApp } from './host';
+import { shoot } from './screenshots';
 
 let served: ServedApp;
 test.beforeAll(async () => {
@@ -13,18 +12,6 @@ test.afterAll(async () => {
   await served?.stop();
 });
 
-async function shoot(page: Page, testInfo: TestInfo, name: string) {
-  const stable = path.resolve('test-results/desk-screenshots');
-  mkdirSync(stable, { recursive: true });
-  for (const theme of ['light', 'dark'] as const) {
-    await page.evaluate((t) => {
-      document.documentElement.dataset.theme = t;
-    }, theme);
-    const file = testInfo.outputPath(`${name}-${theme}.png`);
-    await page.screenshot({ path: file });
-    copyFileSync(file, path.join(stable, `${name}-${theme}.png`));
-  }
-}
 
 test('every screen, light and dark', async ({ page }, testInfo) => {
   const errors: string[] = [];
