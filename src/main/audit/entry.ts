@@ -6,9 +6,8 @@
 import { z } from 'zod';
 import { ViaSchema } from '../../shared/api/session';
 
-export const OUTCOMES = ['ok', 'denied', 'error'] as const;
-export const OutcomeSchema = z.enum(OUTCOMES);
-export type Outcome = z.infer<typeof OutcomeSchema>;
+export { OUTCOMES, OutcomeSchema, type Outcome } from '../../shared/api/audit-entry';
+import { OutcomeSchema } from '../../shared/api/audit-entry';
 
 /** `query`, `aggregate`, `describe`, `write`, `ai.tool`, `auth.switch_user`, `ai.tool.query_records` … */
 export const OPERATION_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
@@ -37,23 +36,7 @@ export const AuditInputSchema = z.strictObject({
 export type AuditInput = z.input<typeof AuditInputSchema>;
 
 /** One stored entry, as `list()` returns it. `ast` is the canonical JSON text that was hashed. */
-export const AuditEntrySchema = z.strictObject({
-  seq: z.number().int().positive(),
-  at: z.string(),
-  user: z.string(),
-  via: ViaSchema,
-  operation: z.string(),
-  object: z.string().optional(),
-  ast: z.string().optional(),
-  rowCount: z.number().int().optional(),
-  outcome: OutcomeSchema,
-  errorCode: z.string().optional(),
-  reason: z.string().optional(),
-  durationMs: z.number().optional(),
-  prev_hash: z.string(),
-  hash: z.string(),
-});
-export type AuditEntry = z.infer<typeof AuditEntrySchema>;
+export { AuditEntrySchema, type AuditEntry } from '../../shared/api/audit-entry';
 
 export const AuditFilterSchema = z.strictObject({
   user: z.string().optional(),

@@ -6,6 +6,7 @@
 import { z } from 'zod';
 import { ViaSchema } from './session';
 import { query, stream } from './operation';
+import { AuditEntrySchema, type AuditEntry } from './audit-entry';
 
 /** An ObjectQL AST; the engine validates it (importing contract.ts here would be circular). */
 const QueryAstInputSchema = z.record(z.string(), z.unknown());
@@ -63,23 +64,9 @@ export type DatasourceHealth = z.infer<typeof DatasourceHealthSchema>;
 
 // ---- audit ----------------------------------------------------------------------------------------
 
-export const AuditEntryDtoSchema = z.strictObject({
-  seq: z.number().int(),
-  at: z.string(),
-  user: z.string(),
-  via: ViaSchema,
-  operation: z.string(),
-  object: z.string().optional(),
-  ast: z.string().optional(),
-  rowCount: z.number().int().optional(),
-  outcome: z.enum(['ok', 'denied', 'error']),
-  errorCode: z.string().optional(),
-  reason: z.string().optional(),
-  durationMs: z.number().optional(),
-  prev_hash: z.string(),
-  hash: z.string(),
-});
-export type AuditEntryDto = z.infer<typeof AuditEntryDtoSchema>;
+/** The stored entry, unchanged (src/shared/api/audit-entry.ts). */
+export const AuditEntryDtoSchema = AuditEntrySchema;
+export type AuditEntryDto = AuditEntry;
 
 export const AuditFilterInputSchema = z.strictObject({
   user: z.string().max(200).optional(),
