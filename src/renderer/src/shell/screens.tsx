@@ -7,6 +7,7 @@ import { DatasourcesScreen } from '../datasources/DatasourcesScreen';
 import { ChatScreen } from '../chat/ChatScreen';
 import { QueryBuilderScreen } from '../query/QueryBuilder';
 import { AuditScreen } from '../audit/AuditScreen';
+import { FlowsScreen } from '../flows/FlowsScreen';
 import { ModelerScreen } from '../modeler/ModelerScreen';
 import { SettingsScreen } from '../settings/SettingsScreen';
 import { SettingsScreen } from '../settings/SettingsScreen';
@@ -31,6 +32,7 @@ export const screens: Screen[] = [
   { id: 'datasources', label: 'Datasources', component: DatasourcesScreen },
   { id: 'modeler', label: 'Modeler', component: ModelerScreen },
   { id: 'audit', label: 'Audit', component: AuditScreen },
+  { id: 'flows', label: 'Flows', component: FlowsScreen },
   { id: 'settings', label: 'Settings', component: SettingsScreen },
   { id: 'settings', label: 'Settings', component: SettingsScreen },
 ];
