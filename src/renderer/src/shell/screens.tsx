@@ -10,7 +10,6 @@ import { AuditScreen } from '../audit/AuditScreen';
 import { FlowsScreen } from '../flows/FlowsScreen';
 import { ModelerScreen } from '../modeler/ModelerScreen';
 import { SettingsScreen } from '../settings/SettingsScreen';
-import { SettingsScreen } from '../settings/SettingsScreen';
 
 export interface ScreenProps {
   /** Opens another screen, e.g. from a link in a chat answer. */
@@ -33,6 +32,5 @@ export const screens: Screen[] = [
   { id: 'modeler', label: 'Modeler', component: ModelerScreen },
   { id: 'audit', label: 'Audit', component: AuditScreen },
   { id: 'flows', label: 'Flows', component: FlowsScreen },
-  { id: 'settings', label: 'Settings', component: SettingsScreen },
   { id: 'settings', label: 'Settings', component: SettingsScreen },
 ];
