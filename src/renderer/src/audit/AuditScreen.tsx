@@ -227,7 +227,7 @@ export function AuditScreen(_props: ScreenProps) {
                 </dd>
               </dl>
               <h3 style={{ fontSize: 13 }}>Query (after permissions)</h3>
-              <pre className="code" data-testid="audit-ast">{selected.ast ? prettyJson(selected.ast) : '—'}</pre>
+              <pre className="code" tabIndex={0} aria-label="Query after permissions" data-testid="audit-ast">{selected.ast ? prettyJson(selected.ast) : '—'}</pre>
             </>
           )}
         </aside>

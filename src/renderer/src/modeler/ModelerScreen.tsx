@@ -234,7 +234,7 @@ export function ModelerScreen({ navigate }: ScreenProps) {
                       <h3>
                         {file.path} · {file.action}
                       </h3>
-                      <pre className="code" style={{ maxHeight: 420 }} data-testid="file-preview">
+                      <pre className="code" tabIndex={0} style={{ maxHeight: 420 }} data-testid="file-preview">
                         {file.action === 'update' ? file.diff : file.content}
                       </pre>
                     </section>

@@ -7,7 +7,14 @@ export function CommandPalette({ items, onClose }: { items: PaletteItem[]; onClo
   const [active, setActive] = useState(0);
   const input = useRef<HTMLInputElement>(null);
   const results = rank(items, query);
-  useEffect(() => input.current?.focus(), []);
+  // Focus moves into the dialog and, when it closes without going elsewhere, back where it was.
+  useEffect(() => {
+    const before = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    input.current?.focus();
+    return () => {
+      if (before?.isConnected && (document.activeElement === document.body || document.activeElement === null)) before.focus();
+    };
+  }, []);
   useEffect(() => setActive(0), [query]);
 
   const run = (item: PaletteItem | undefined) => {
@@ -32,6 +39,7 @@ export function CommandPalette({ items, onClose }: { items: PaletteItem[]; onClo
           onChange={(e) => setQuery(e.target.value)}
           onKeyDown={(e) => {
             if (e.key === 'Escape') onClose();
+            else if (e.key === 'Tab') e.preventDefault(); // a modal with one control: Tab stays in it
             else if (e.key === 'ArrowDown') {
               e.preventDefault();
               setActive((a) => Math.min(results.length - 1, a + 1));

@@ -365,17 +365,17 @@ function Builder({ desc, objects, state, setState, savedId, setSavedId }: Builde
         <div className="side-by-side">
           <section aria-label="ObjectQL">
             <h3>ObjectQL</h3>
-            <pre className="code" data-testid="objectql-json">{ast ? JSON.stringify(ast, null, 2) : '—'}</pre>
+            <pre className="code" tabIndex={0} aria-label="ObjectQL JSON" data-testid="objectql-json">{ast ? JSON.stringify(ast, null, 2) : '—'}</pre>
           </section>
           <section aria-label="SQL">
             <h3>{plan?.pipeline ? 'Pipeline' : 'SQL'}</h3>
-            <pre className="code" data-testid="generated-sql">
+            <pre className="code" tabIndex={0} aria-label="Generated query" data-testid="generated-sql">
               {explainError ? errorText(explainError) : plan?.sql ? plan.sql.map((s) => `${s.text}\n-- parameters: ${JSON.stringify(s.parameters)}`).join('\n\n') : plan?.pipeline ? JSON.stringify(plan.pipeline, null, 2) : '—'}
             </pre>
           </section>
           <section aria-label="Plan">
             <h3>Plan {plan?.strategy ? `(${plan.strategy})` : ''}</h3>
-            <pre className="code" data-testid="plan">
+            <pre className="code" tabIndex={0} aria-label="Plan steps" data-testid="plan">
               {plan?.steps
                 ? plan.steps.map((s) => `${s.step.padEnd(9)} ${s.ran}${s.detail ? ` — ${s.detail}` : ''}`).join('\n') +
                   (result ? `\n\nrows read: ${String(plan.rowsRead)}\nelapsed: ${String(plan.elapsedMs)} ms` : '')
