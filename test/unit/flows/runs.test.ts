@@ -42,7 +42,7 @@ async function open(flows: Record<string, string>, opts: Parameters<typeof flowW
   cleanups.push(ws.cleanup, () => t.dispose());
   const api = createApi(t.app);
   const db = ws.sqliteFile ? new Database(ws.sqliteFile, { readonly: true }) : undefined;
-  if (db) cleanups.push(() => db.close());
+  if (db) cleanups.push(() => void db.close());
   return { ws, app: t.app, api, db, run: (flow: string, dryRun = false) => api.call('flows.run', { flow, dryRun }, OLIVIA) as Promise<RunDto> };
 }
 

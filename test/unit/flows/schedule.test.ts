@@ -124,7 +124,9 @@ describe('the scheduler', () => {
       '2025-01-01T00:00:00Z',
     );
     const db = new Database(s.ws.sqliteFile!);
-    cleanups.push(() => db.close());
+    cleanups.push(() => {
+    db.close();
+  });
     const insert = (id: number, date: string) =>
       db.prepare(`INSERT INTO Invoice (InvoiceId, CustomerId, InvoiceDate, BillingCountry, Total) VALUES (?, 1, ?, 'Brazil', 1.98)`).run(id, date);
     const seen = async () => (await s.inbox()).map((i) => i.message).reverse();
