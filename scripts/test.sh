@@ -17,7 +17,8 @@ run_stage() { # run_stage NAME CMD... — keeps going after a failed stage so th
 }
 KEYCHAIN="bash scripts/with-keychain.sh"
 run_stage "unit tests" $KEYCHAIN npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=test-results/unit.json
+run_stage "component tests (jsdom)" $KEYCHAIN npx vitest run --project component --reporter=default --reporter=json --outputFile.json=test-results/component.json
 run_stage "integration tests (PostgreSQL, MariaDB)" $KEYCHAIN npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=test-results/integration.json
 run_stage "e2e tests (Chromium)" $KEYCHAIN env CI=true npx playwright test
-node scripts/summarize-tests.mjs test-results/unit.json test-results/integration.json test-results/e2e.json || status=1
+node scripts/summarize-tests.mjs test-results/unit.json test-results/component.json test-results/integration.json test-results/e2e.json || status=1
 exit $status
