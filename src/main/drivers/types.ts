@@ -16,7 +16,14 @@ export interface QueryOptions {
   signal?: AbortSignal;
   /** Overrides the datasource's `queryTimeoutMs` for this statement. */
   timeoutMs?: number;
+  /**
+   * 'array': each row is an array of the selected values in SELECT order (no per-row object, no key lookups),
+   * decoded exactly as in the default 'object' mode. For callers that know the select list, like the engine.
+   */
+  rowMode?: RowMode;
 }
+
+export type RowMode = 'object' | 'array';
 
 export interface StreamOptions extends QueryOptions {
   /** Rows fetched from the server cursor per round trip. */
@@ -24,6 +31,8 @@ export interface StreamOptions extends QueryOptions {
 }
 
 export type Row = Record<string, unknown>;
+/** A row in `rowMode: 'array'`. */
+export type ArrayRow = unknown[];
 
 export interface QueryResult<R = Row> {
   rows: R[];

@@ -5,13 +5,13 @@
  */
 import type { Driver, DriverCapabilities, Row } from '../drivers/types';
 import type { Query } from './ast';
-import { compileScan, compileSql, decodeSqlRow, decodeSqlRows, type CompiledSql } from './compile/sql';
+import { compileScan, compileSql, type CompiledSql } from './compile/sql';
 import { compileMongo, decodeMongoRows, type CompiledPipeline } from './compile/mongo';
 import { QueryError } from './errors';
 import { shapeOf, type BoundQuery, type ObjectResolver, type QueryObjectDef } from './ir';
 import { missingCapabilities, stepsOf, type QueryPlan } from './plan';
 import { evaluate, type FlatRow, type RawRow } from './reference/evaluator';
-import { nextCursorOf, shapeRow, shapeRows, type ResultRow } from './result';
+import { nextCursorAfter, shapeRow, shapeRows, type ResultRow } from './result';
 import { validateQuery, type ValidationContext } from './validate';
 
 export interface ObjectQLOptions {
@@ -90,24 +90,33 @@ export class ObjectQL {
     const started = performance.now();
     const p = await this.prepare(raw, run, false);
     throwIfAborted(run.signal);
-    let flat: FlatRow[];
-    if (p.plan.strategy === 'fallback') {
-      flat = await this.fallback(p, run);
-    } else if (p.compiled && p.driver.kind === 'sql') {
-      const res = await p.driver.query<Row>({ sql: p.compiled.sql, parameters: p.compiled.parameters }, { signal: run.signal, timeoutMs: run.timeoutMs });
-      p.plan.rowsRead = res.rows.length;
-      flat = decodeSqlRows(p.compiled.columns, res.rows);
-    } else if (p.pipeline && p.driver.kind === 'document') {
-      const res = await p.driver.aggregate<Row>(p.pipeline.collection, p.pipeline.stages, { signal: run.signal, timeoutMs: run.timeoutMs });
-      p.plan.rowsRead = res.rows.length;
-      flat = decodeMongoRows(p.bound, p.pipeline, res.rows);
+    let rows: ResultRow[];
+    let nextCursor: string | undefined;
+    if (p.plan.strategy !== 'fallback' && p.compiled && p.driver.kind === 'sql') {
+      // Array rows decoded straight into result rows: no per-row driver object, no intermediate flat row.
+      const res = await p.driver.query<unknown[]>({ sql: p.compiled.sql, parameters: p.compiled.parameters }, { signal: run.signal, timeoutMs: run.timeoutMs, rowMode: 'array' });
+      const raws = res.rows;
+      const decoder = p.compiled.decoder;
+      p.plan.rowsRead = raws.length;
+      rows = new Array<ResultRow>(raws.length);
+      for (let i = 0; i < raws.length; i++) rows[i] = decoder.row(raws[i]!);
+      nextCursor = nextCursorAfter(p.bound, raws.length, () => decoder.cursorValues(raws[raws.length - 1]!));
     } else {
-      throw new Error('planner produced no executable form');
+      let flat: FlatRow[];
+      if (p.plan.strategy === 'fallback') {
+        flat = await this.fallback(p, run);
+      } else if (p.pipeline && p.driver.kind === 'document') {
+        const res = await p.driver.aggregate<Row>(p.pipeline.collection, p.pipeline.stages, { signal: run.signal, timeoutMs: run.timeoutMs });
+        p.plan.rowsRead = res.rows.length;
+        flat = decodeMongoRows(p.bound, p.pipeline, res.rows);
+      } else {
+        throw new Error('planner produced no executable form');
+      }
+      rows = shapeRows(p.bound, flat);
+      nextCursor = nextCursorAfter(p.bound, flat.length, () => p.bound.cursorKeys.map((k) => flat[flat.length - 1]![k] ?? null));
     }
-    const rows = shapeRows(p.bound, flat);
     p.plan.rowsReturned = rows.length;
     p.plan.elapsedMs = round(performance.now() - started);
-    const nextCursor = nextCursorOf(p.bound, flat);
     return nextCursor ? { rows, nextCursor, plan: p.plan } : { rows, plan: p.plan };
   }
 
@@ -128,10 +137,11 @@ export class ObjectQL {
             yield r;
           }
         } else if (p.compiled && p.driver.kind === 'sql') {
-          for await (const r of p.driver.stream<Row>({ sql: p.compiled.sql, parameters: p.compiled.parameters }, { signal: run.signal, timeoutMs: run.timeoutMs })) {
+          const decoder = p.compiled.decoder;
+          for await (const r of p.driver.stream<unknown[]>({ sql: p.compiled.sql, parameters: p.compiled.parameters }, { signal: run.signal, timeoutMs: run.timeoutMs, rowMode: 'array' })) {
             plan.rowsRead!++;
             plan.rowsReturned!++;
-            yield shapeRow(p.bound, decodeSqlRow(p.compiled.columns, r));
+            yield decoder.row(r);
           }
         } else if (p.pipeline && p.driver.kind === 'document') {
           const batch: Row[] = [];

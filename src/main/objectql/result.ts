@@ -37,9 +37,11 @@ export function shapeRows(q: BoundQuery, flat: FlatRow[]): ResultRow[] {
   return flat.map((r) => shapeRow(q, r));
 }
 
-/** A cursor for the page after `flat`, when the page was full (rows mode only). */
-export function nextCursorOf(q: BoundQuery, flat: FlatRow[]): string | undefined {
-  if (q.mode !== 'rows' || flat.length === 0 || flat.length < Number(q.limit.value)) return undefined;
-  const last = flat[flat.length - 1]!;
-  return encodeCursor(q.cursorKeys.map((k) => last[k] ?? null), q.sortFingerprint);
+/**
+ * A cursor for the page after one of `rowCount` rows, when the page was full (rows mode only);
+ * `lastSortValues` gives the canonical sort-key values of its last row.
+ */
+export function nextCursorAfter(q: BoundQuery, rowCount: number, lastSortValues: () => unknown[]): string | undefined {
+  if (q.mode !== 'rows' || rowCount === 0 || rowCount < Number(q.limit.value)) return undefined;
+  return encodeCursor(lastSortValues(), q.sortFingerprint);
 }

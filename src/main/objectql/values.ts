@@ -138,6 +138,42 @@ export function canonical(kind: ValueKind, scale: number, raw: unknown): unknown
   }
 }
 
+/**
+ * `canonical` specialised for one kind and scale, chosen once per result column instead of per value: the
+ * common driver forms (a string for text, a number for numbers, an ISO date-time already in canonical form)
+ * return at once; everything else goes through `canonical`, so results are the same value for value.
+ */
+export function canonicalFor(kind: ValueKind, scale: number): (raw: unknown) => unknown {
+  switch (kind) {
+    case 'text':
+      return (raw) => (typeof raw === 'string' ? raw : canonical('text', scale, raw));
+    case 'number':
+      return (raw) => (typeof raw === 'number' ? raw : canonical('number', scale, raw));
+    case 'datetime':
+      return (raw) => (typeof raw === 'string' && isCanonicalSeconds(raw) ? raw : canonical('datetime', scale, raw));
+    case 'json':
+      return (raw) => (raw === undefined ? null : raw);
+    default:
+      return (raw) => canonical(kind, scale, raw);
+  }
+}
+
+/** `YYYY-MM-DDTHH:mm:ss` exactly (digits where digits go): already canonical, `canonicalDatetime` returns it as is. */
+function isCanonicalSeconds(s: string): boolean {
+  if (s.length !== 19) return false;
+  for (let i = 0; i < 19; i++) {
+    const c = s.charCodeAt(i);
+    if (i === 4 || i === 7) {
+      if (c !== 45) return false;
+    } else if (i === 10) {
+      if (c !== 84) return false;
+    } else if (i === 13 || i === 16) {
+      if (c !== 58) return false;
+    } else if (c < 48 || c > 57) return false;
+  }
+  return true;
+}
+
 /** Code point order (UTF-16 code unit order differs for characters above U+FFFF). */
 export function compareText(a: string, b: string): number {
   const n = Math.min(a.length, b.length);

@@ -77,6 +77,20 @@ describe('mysql driver: reads', () => {
     await d.close();
   });
 
+  it('returns array rows on request, decoded exactly like object rows, from query and from the stream', async () => {
+    const d = createDriver(mysqlDatasource(db.name), ctx) as SqlDriver;
+    const sql = 'select t.*, n.id as n_id from t join n on n.id <= 2 where t.id = ? order by n.id';
+    const objects = (await d.query({ sql, parameters: [1] })).rows;
+    expect(objects).toHaveLength(2);
+    const arrays = (await d.query<unknown[]>({ sql, parameters: [1] }, { rowMode: 'array' })).rows;
+    expect(arrays).toEqual(objects.map((o) => Object.values(o)));
+    const streamed: unknown[] = [];
+    for await (const r of d.stream<unknown[]>({ sql, parameters: [1] }, { rowMode: 'array' })) streamed.push(r);
+    expect(streamed).toEqual(arrays);
+    await expect(d.query({ sql: 'delete from n where id = ?', parameters: [1] }, { rowMode: 'array' })).rejects.toBeInstanceOf(WriteNotAllowedError);
+    await d.close();
+  });
+
   it('reads in read-only transactions; writes only through write() when allowed', async () => {
     const ro = createDriver(mysqlDatasource(db.name), ctx) as SqlDriver;
     await expect(ro.query({ sql: 'delete from n where id = ?', parameters: [1] })).rejects.toBeInstanceOf(WriteNotAllowedError);

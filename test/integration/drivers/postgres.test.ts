@@ -159,6 +159,19 @@ describe('postgres driver: reads', () => {
     await d.close();
   });
 
+  it('returns array rows on request, decoded exactly like object rows, from query and from the cursor', async () => {
+    const d = createDriver(pgDatasource(db.name), ctx) as SqlDriver;
+    const sql = 'select * from t where id <= $1 order by id';
+    const objects = (await d.query({ sql, parameters: [3] })).rows;
+    const arrays = (await d.query<unknown[]>({ sql, parameters: [3] }, { rowMode: 'array' })).rows;
+    expect(arrays).toEqual(objects.map((o) => Object.values(o)));
+    const streamed: unknown[] = [];
+    for await (const r of d.stream<unknown[]>({ sql, parameters: [3] }, { rowMode: 'array', batchSize: 2 })) streamed.push(r);
+    expect(streamed).toEqual(arrays);
+    await expect(d.query({ sql: 'delete from t where id = $1', parameters: [2] }, { rowMode: 'array' })).rejects.toBeInstanceOf(WriteNotAllowedError);
+    await d.close();
+  });
+
   it('runs every read in a read-only session; write() refuses unless the datasource allows writes', async () => {
     const ro = createDriver(pgDatasource(db.name), ctx) as SqlDriver;
     await expect(ro.query({ sql: 'delete from t where id = $1', parameters: [2] })).rejects.toBeInstanceOf(WriteNotAllowedError);

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDriver } from '../../../src/main/drivers';
 import type { SqlDriver } from '../../../src/main/drivers/types';
-import { compileSql, decodeSqlRows, type SqlDialect } from '../../../src/main/objectql/compile/sql';
+import type { SqlDialect } from '../../../src/main/objectql/compile/sql';
 import { QueryError } from '../../../src/main/objectql/errors';
 import { shapeOf, type BoundQuery } from '../../../src/main/objectql/ir';
 import { evaluate, type RawRow } from '../../../src/main/objectql/reference/evaluator';
@@ -17,7 +17,7 @@ import { validateQuery } from '../../../src/main/objectql/validate';
 import { loadChinookMysql, loadChinookPostgres, mysqlDatasource, pgDatasource, type TestDatabase } from '../../helpers/databases';
 import { queryArb, universe } from '../../unit/objectql/fixtures/arbitrary';
 import { chinookObjects } from '../../unit/objectql/fixtures/chinook';
-import { chinookContext, chinookJson, runMingo, sqliteChinook, type ChinookJson, type SqliteChinook } from '../../unit/objectql/fixtures/engines';
+import { chinookContext, chinookJson, runMingo, runSql, runSqlObjectRows, sqliteChinook, type ChinookJson, type SqliteChinook } from '../../unit/objectql/fixtures/engines';
 import { NAMED_QUERIES } from '../../unit/objectql/fixtures/queries';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
@@ -67,9 +67,10 @@ function bindFor(raw: unknown, style: 'pascal' | 'snake'): BoundQuery {
 }
 
 async function runOn(driver: SqlDriver, dialect: SqlDialect, q: BoundQuery): Promise<ResultRow[]> {
-  const c = compileSql(q, dialect);
-  const res = await driver.query({ sql: c.sql, parameters: c.parameters });
-  return shapeRows(q, decodeSqlRows(c.columns, res.rows));
+  const rows = await runSql(driver, dialect, q);
+  // Object rows (the drivers' default mode) must decode to the same result as the engine's array rows.
+  expect(await runSqlObjectRows(driver, dialect, q), `${dialect}, object rows`).toEqual(rows);
+  return rows;
 }
 
 /** Every engine's answer to one raw query, keyed by engine. */

@@ -37,11 +37,27 @@ describe('sqlite driver', () => {
     await d.close();
   });
 
+  it('returns array rows on request, decoded the same, for query and stream, and still refuses writes', async () => {
+    const d = createDriver(sqliteDatasource(CHINOOK_SQLITE), ctx()) as SqlDriver;
+    const sql = 'select InvoiceDate, Total, InvoiceId, InvoiceId from Invoice where InvoiceId <= ? order by InvoiceId';
+    const objects = await d.query({ sql: 'select InvoiceDate, Total, InvoiceId from Invoice where InvoiceId <= ? order by InvoiceId', parameters: [2] });
+    const arrays = await d.query<unknown[]>({ sql, parameters: [2] }, { rowMode: 'array' });
+    expect(arrays.rows).toEqual([['2021-01-01T00:00:00', '1.98', 1, 1], ['2021-01-02T00:00:00', '3.96', 2, 2]]);
+    expect(arrays.rows.map(([a, b, c]) => ({ InvoiceDate: a, Total: b, InvoiceId: c }))).toEqual(objects.rows);
+    // The default mode of the same statement is unaffected by an array read before it.
+    expect((await d.query({ sql, parameters: [1] })).rows).toEqual([{ InvoiceDate: '2021-01-01T00:00:00', Total: '1.98', InvoiceId: 1 }]);
+    const streamed: unknown[] = [];
+    for await (const r of d.stream<unknown[]>({ sql, parameters: [2] }, { rowMode: 'array' })) streamed.push(r);
+    expect(streamed).toEqual(arrays.rows);
+    await d.close();
+  });
+
   it('refuses writes on a read-only datasource, in query and in write', async () => {
     tmp = tempSqlite('hostile.sqlite.sql');
     const d = createDriver(sqliteDatasource(tmp.file), ctx()) as SqlDriver;
     await expect(d.query({ sql: 'delete from "order"', parameters: [] })).rejects.toBeInstanceOf(WriteNotAllowedError);
     await expect(d.write({ sql: 'delete from "order"', parameters: [] })).rejects.toBeInstanceOf(WriteNotAllowedError);
+    await expect(d.query({ sql: 'delete from "order"', parameters: [] }, { rowMode: 'array' })).rejects.toBeInstanceOf(WriteNotAllowedError);
     expect((await d.query({ sql: 'select count(*) as n from "order"', parameters: [] })).rows[0]).toEqual({ n: 1 });
     await d.close();
   });

@@ -44,6 +44,19 @@ describe.each(DIALECTS)('%s', (dialect) => {
     else expect(c.sql).toContain('from "we""ird`table" as "t0"');
   });
 
+  it('selects a column once even when it is also a sort key or an expanded member', () => {
+    const c = compileSql(bind({ object: 'customer', fields: ['customer_id', 'last_name', 'support_rep_id'], expand: { support_rep_id: { fields: ['last_name'] } }, orderBy: [{ field: 'last_name' }] }), dialect);
+    const select = c.sql.slice(0, c.sql.indexOf(' from '));
+    const q = dialect === 'mysql' ? '`' : '"';
+    for (const col of ['t0', 't1'].flatMap((t) => ['CustomerId', 'LastName', 'SupportRepId', 'EmployeeId'].map((n) => `${q}${t}${q}.${q}${n}${q}`))) {
+      expect(select.split(col).length - 1, col).toBeLessThanOrEqual(1);
+    }
+    // The hidden sort keys read the visible columns' positions.
+    const at = new Map(c.columns.map((col) => [col.key, col.at]));
+    expect(at.get('__s0')).toBe(at.get('last_name'));
+    expect(at.get('__s1')).toBe(at.get('customer_id'));
+  });
+
   it('a repeated query shape reuses the compiled statement with new parameters', () => {
     const a = compileSql(bind({ object: 'track', fields: ['name'], where: { milliseconds: { $gt: 1000 } } }), dialect);
     const b = compileSql(bind({ object: 'track', fields: ['name'], where: { milliseconds: { $gt: 2000 } } }), dialect);

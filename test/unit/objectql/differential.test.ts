@@ -43,6 +43,7 @@ it(`${RUNS} random queries: SQLite = mingo pipeline = reference evaluator`, asyn
       const want = db.reference(bound);
       if (want.length) nonEmpty++;
       expect(await db.run(bound), 'SQLite').toEqual(want);
+      expect(await db.runObjectRows(bound), 'SQLite, object rows').toEqual(want);
       expect(runReferenceJson(bound, json), 'reference over the JSON').toEqual(want);
       expect(runMingo(bound, json), 'mingo').toEqual(want);
     }),

@@ -116,7 +116,7 @@ describe('streaming and cancellation', () => {
     });
     const ac = new AbortController();
     await engine({}, spy).query({ object: 'genre' }, { signal: ac.signal, timeoutMs: 1234 });
-    expect(seen).toEqual([{ signal: ac.signal, timeoutMs: 1234 }]);
+    expect(seen).toEqual([{ signal: ac.signal, timeoutMs: 1234, rowMode: 'array' }]);
   });
 });
 

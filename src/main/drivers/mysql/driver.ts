@@ -208,7 +208,8 @@ export class MysqlDriver implements SqlDriver {
       if (readWrite) await conn.query('START TRANSACTION READ WRITE');
       if (t.before) await conn.query(t.before);
       try {
-        const [result] = await conn.execute(t.sql, compiled.parameters as unknown[]);
+        const values = compiled.parameters as never;
+        const [result] = opts.rowMode === 'array' ? await conn.execute({ sql: t.sql, rowsAsArray: true }, values) : await conn.execute(t.sql, values);
         if (readWrite) await conn.query('COMMIT');
         return result;
       } finally {
@@ -265,8 +266,9 @@ export class MysqlDriver implements SqlDriver {
     try {
       await conn.query('START TRANSACTION READ ONLY');
       if (t.before) await conn.query(t.before);
-      const core = (conn as unknown as { connection: { query(sql: string, values: unknown[]): { stream(o: { highWaterMark: number }): AsyncIterable<unknown> & { destroy(): void } } } }).connection;
-      stream = core.execute(t.sql, compiled.parameters as unknown[]).stream({ highWaterMark: opts.batchSize ?? 1000 });
+      const core = (conn as unknown as { connection: { execute(sql: string | { sql: string; rowsAsArray: boolean }, values: unknown[]): { stream(o: { highWaterMark: number }): AsyncIterable<unknown> & { destroy(): void } } } }).connection;
+      const statement = opts.rowMode === 'array' ? { sql: t.sql, rowsAsArray: true } : t.sql;
+      stream = core.execute(statement, compiled.parameters as unknown[]).stream({ highWaterMark: opts.batchSize ?? 1000 });
       try {
         for await (const row of stream) {
           if (aborted) throw new QueryCancelledError(this.datasource);

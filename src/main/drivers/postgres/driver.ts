@@ -161,7 +161,9 @@ export class PostgresDriver implements SqlDriver {
         await client.query(readWrite ? 'begin read write' : 'begin read only');
         if (opts.timeoutMs !== undefined) await client.query(`select set_config('statement_timeout', $1, true)`, [String(Math.max(1, Math.floor(opts.timeoutMs)))]);
       }
-      const res = await client.query<R & pg.QueryResultRow>(compiled.sql, compiled.parameters as unknown[]);
+      const res = opts.rowMode === 'array'
+        ? await client.query<R & pg.QueryResultRow>({ text: compiled.sql, values: compiled.parameters as unknown[], rowMode: 'array' } as pg.QueryConfig)
+        : await client.query<R & pg.QueryResultRow>(compiled.sql, compiled.parameters as unknown[]);
       if (wrap) await client.query('commit');
       return res;
     } catch (e) {
@@ -223,7 +225,7 @@ export class PostgresDriver implements SqlDriver {
     try {
       await client.query('begin read only');
       if (opts.timeoutMs !== undefined) await client.query(`select set_config('statement_timeout', $1, true)`, [String(Math.max(1, Math.floor(opts.timeoutMs)))]);
-      cursor = client.query(new Cursor<R & pg.QueryResultRow>(compiled.sql, compiled.parameters as unknown[], { types: pgTypes } as never));
+      cursor = client.query(new Cursor<R & pg.QueryResultRow>(compiled.sql, compiled.parameters as unknown[], { types: pgTypes, ...(opts.rowMode === 'array' ? { rowMode: 'array' } : {}) } as never));
       for (;;) {
         if (aborted) throw new QueryCancelledError(this.datasource);
         let rows: (R & pg.QueryResultRow)[];

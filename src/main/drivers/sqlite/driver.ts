@@ -19,6 +19,14 @@ import type {
 
 type SqliteDef = Extract<DatasourceDefinition, { driver: 'sqlite' }>;
 type Decoder = (row: Row) => Row;
+type ArrayDecoder = (row: unknown[]) => unknown[];
+
+interface Prepared {
+  stmt: Database.Statement;
+  decode: Decoder | null;
+  /** The same SQL prepared in raw (array) mode, made on first use: a statement's mode is shared state. */
+  raw?: { stmt: Database.Statement; decode: ArrayDecoder | null };
+}
 
 const STATEMENT_CACHE = 256;
 
@@ -32,7 +40,7 @@ export class SqliteDriver implements SqlDriver {
   private db: Database.Database | null = null;
   private closed = false;
   private readonly writable: boolean;
-  private readonly statements = new Map<string, { stmt: Database.Statement; decode: Decoder | null }>();
+  private readonly statements = new Map<string, Prepared>();
 
   constructor(private readonly def: SqliteDef, ctx: DriverContext) {
     this.datasource = def.name;
@@ -59,7 +67,7 @@ export class SqliteDriver implements SqlDriver {
     return this.db;
   }
 
-  private prepare(sql: string): { stmt: Database.Statement; decode: Decoder | null } {
+  private prepare(sql: string): Prepared {
     const hit = this.statements.get(sql);
     if (hit) {
       this.statements.delete(sql);
@@ -73,7 +81,7 @@ export class SqliteDriver implements SqlDriver {
       if (e instanceof ConnectionError || e instanceof DriverClosedError) throw e;
       throw new QueryError(this.datasource, (e as Error).message, (e as { code?: string }).code);
     }
-    const entry = { stmt, decode: stmt.reader ? decoderFor(stmt) : null };
+    const entry: Prepared = { stmt, decode: stmt.reader ? decoderFor(stmt) : null };
     this.statements.set(sql, entry);
     if (this.statements.size > STATEMENT_CACHE) this.statements.delete(this.statements.keys().next().value as string);
     return entry;
@@ -90,21 +98,26 @@ export class SqliteDriver implements SqlDriver {
     return { connected, poolSize: connected ? 1 : 0, idle: connected ? 1 : 0, serverVersion: connected ? `SQLite ${(this.db!.prepare('select sqlite_version() as v').get() as { v: string }).v}` : null };
   }
 
-  private readStatement(compiled: CompiledQuery) {
+  private readStatement(compiled: CompiledQuery, rowMode: QueryOptions['rowMode']): { stmt: Database.Statement; decode: ((row: never) => unknown) | null } {
     const entry = this.prepare(compiled.sql);
     if (!entry.stmt.readonly) throw new WriteNotAllowedError(this.datasource);
-    return entry;
+    if (rowMode !== 'array' || !entry.stmt.reader) return entry;
+    if (!entry.raw) {
+      const stmt = this.open().prepare(compiled.sql).raw(true);
+      entry.raw = { stmt, decode: arrayDecoderFor(stmt) };
+    }
+    return entry.raw;
   }
 
   async query<R = Row>(compiled: CompiledQuery, opts: QueryOptions = {}): Promise<QueryResult<R>> {
     if (opts.signal?.aborted) throw new QueryCancelledError(this.datasource);
-    const { stmt, decode } = this.readStatement(compiled);
+    const { stmt, decode } = this.readStatement(compiled, opts.rowMode);
     try {
       if (!stmt.reader) {
         stmt.run(...(compiled.parameters as unknown[]));
         return { rows: [], rowCount: 0 };
       }
-      const raw = stmt.all(...(compiled.parameters as unknown[])) as Row[];
+      const raw = stmt.all(...(compiled.parameters as unknown[])) as never[];
       const rows = (decode ? raw.map(decode) : raw) as R[];
       return { rows, rowCount: rows.length };
     } catch (e) {
@@ -113,10 +126,10 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async *stream<R = Row>(compiled: CompiledQuery, opts: StreamOptions = {}): AsyncIterable<R> {
-    const { stmt, decode } = this.readStatement(compiled);
+    const { stmt, decode } = this.readStatement(compiled, opts.rowMode);
     const batch = opts.batchSize ?? 1000;
     let n = 0;
-    for (const raw of stmt.iterate(...(compiled.parameters as unknown[])) as IterableIterator<Row>) {
+    for (const raw of stmt.iterate(...(compiled.parameters as unknown[])) as IterableIterator<never>) {
       if (opts.signal?.aborted) throw new QueryCancelledError(this.datasource);
       yield (decode ? decode(raw) : raw) as R;
       // Let other work (and aborts) in between batches: better-sqlite3 is synchronous.
@@ -156,16 +169,48 @@ export class SqliteDriver implements SqlDriver {
 const DATETIME_DECL = /^(DATETIME|TIMESTAMP)/i;
 const DECIMAL_DECL = /^(DECIMAL|NUMERIC)/i;
 
+const decodeDatetime = (v: unknown) => (typeof v === 'string' ? isoLocal(v) : v);
+const decodeDecimal = (v: unknown) => (typeof v === 'number' ? String(v) : v);
+
+/** The deliberate decoding of one result column (by its declared type), or null when it passes as is. */
+function columnDecoder(type: string | null): ((v: unknown) => unknown) | null {
+  if (!type) return null;
+  if (DATETIME_DECL.test(type)) return decodeDatetime;
+  if (DECIMAL_DECL.test(type)) return decodeDecimal;
+  return null;
+}
+
 function decoderFor(stmt: Database.Statement): Decoder | null {
   const plan: Array<[string, (v: unknown) => unknown]> = [];
   for (const c of stmt.columns()) {
-    if (!c.type) continue;
-    if (DATETIME_DECL.test(c.type)) plan.push([c.name, (v) => (typeof v === 'string' ? isoLocal(v) : v)]);
-    else if (DECIMAL_DECL.test(c.type)) plan.push([c.name, (v) => (typeof v === 'number' ? String(v) : v)]);
+    const f = columnDecoder(c.type);
+    if (f) plan.push([c.name, f]);
   }
   if (plan.length === 0) return null;
   return (row) => {
     for (const [k, f] of plan) if (row[k] != null) row[k] = f(row[k]);
+    return row;
+  };
+}
+
+/** The same decoding for raw rows, by position (duplicate column names cannot collide here). */
+function arrayDecoderFor(stmt: Database.Statement): ArrayDecoder | null {
+  const at: number[] = [];
+  const fns: Array<(v: unknown) => unknown> = [];
+  stmt.columns().forEach((c, i) => {
+    const f = columnDecoder(c.type);
+    if (f) {
+      at.push(i);
+      fns.push(f);
+    }
+  });
+  if (at.length === 0) return null;
+  const n = at.length;
+  return (row) => {
+    for (let j = 0; j < n; j++) {
+      const i = at[j]!;
+      if (row[i] != null) row[i] = fns[j]!(row[i]);
+    }
     return row;
   };
 }

@@ -11,12 +11,12 @@ import { QueryError } from '../errors';
 import type { BoundAggregate, BoundQuery, ColumnRef, Operand, Param, Pred } from '../ir';
 import { test, type FlatRow } from '../reference/evaluator';
 import { asciiLower, Dec, type ValueKind } from '../values';
-import { decodeSqlRows, type SqlColumn } from './sql';
+import { decodeSqlRows, type ResultColumn } from './sql';
 
 export interface CompiledPipeline {
   collection: string;
   stages: Record<string, unknown>[];
-  columns: SqlColumn[];
+  columns: ResultColumn[];
 }
 
 type Expr = unknown;
@@ -59,7 +59,7 @@ function reBody(s: string, ci: boolean): string {
 }
 
 class MongoCompiler {
-  readonly columns: SqlColumn[] = [];
+  readonly columns: ResultColumn[] = [];
 
   constructor(private readonly q: BoundQuery) {}
 

@@ -6,28 +6,20 @@
  * finds it (`AND EXISTS (SELECT 1 FROM (<guard>) g)`), in the same statement, so a rule cannot change
  * between the check and the write. The guard's LIMIT keeps MySQL from merging the derived table, which it
  * would refuse for the table being updated.
+ *
+ * A create or update may also carry a check of the NEW values (see new-row.ts): the user's record rules and
+ * the rules of the records its new lookups point at, evaluated on the row the write would leave behind.
+ * A create becomes `INSERT … SELECT <values> WHERE EXISTS (<check>)` and an update gets one more
+ * `AND EXISTS (<check>)`, so a failing rule changes 0 rows in the same statement.
  */
-import {
-  DummyDriver, Kysely, MysqlAdapter, MysqlIntrospector, MysqlQueryCompiler, PostgresAdapter, PostgresIntrospector,
-  PostgresQueryCompiler, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql, type RawBuilder,
-} from 'kysely';
+import { sql, type RawBuilder } from 'kysely';
 import type { SqlDialect } from '../compile/sql';
+import { builders, table } from './dialects';
 import { embedCompiled } from './embed';
+import { rowCheckSelect, type RowCheck } from './new-row';
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyDb = Kysely<any>;
-const dummy = (adapter: () => never | object, introspector: (db: AnyDb) => object, compiler: () => object) =>
-  new Kysely({ dialect: { createAdapter: adapter, createDriver: () => new DummyDriver(), createIntrospector: introspector, createQueryCompiler: compiler } as never });
-const builders: Record<SqlDialect, AnyDb> = {
-  postgres: dummy(() => new PostgresAdapter(), (db) => new PostgresIntrospector(db), () => new PostgresQueryCompiler()),
-  mysql: dummy(() => new MysqlAdapter(), (db) => new MysqlIntrospector(db), () => new MysqlQueryCompiler()),
-  sqlite: dummy(() => new SqliteAdapter(), (db) => new SqliteIntrospector(db), () => new SqliteQueryCompiler()),
-};
-
-export interface TableRef {
-  table: string;
-  schema?: string;
-}
+export type { TableRef } from './dialects';
+import type { TableRef } from './dialects';
 
 /** A column and the (already converted) parameter written to or compared with it. */
 export interface ColumnValue {
@@ -45,35 +37,37 @@ export interface Guard {
   parameters: readonly unknown[];
 }
 
-const table = (t: TableRef) => (t.schema ? sql.id(t.schema, t.table) : sql.id(t.table));
-
 function keyPredicate(key: ColumnValue[]): RawBuilder<unknown> {
   if (key.length === 0) throw new Error('a write needs the record key');
   return sql.join(key.map((k) => sql`${sql.id(k.column)} = ${k.value}`), sql` AND `);
 }
 
-function guarded(dialect: SqlDialect, key: ColumnValue[], guard?: Guard): RawBuilder<unknown> {
-  const where = keyPredicate(key);
-  if (!guard) return where;
-  return sql`${where} AND EXISTS (SELECT 1 FROM (${embedCompiled(dialect, guard.sql, guard.parameters)}) ${sql.id('g')})`;
+function guarded(dialect: SqlDialect, t: TableRef, key: ColumnValue[], guard?: Guard, check?: RowCheck): RawBuilder<unknown> {
+  let where = keyPredicate(key);
+  if (guard) where = sql`${where} AND EXISTS (SELECT 1 FROM (${embedCompiled(dialect, guard.sql, guard.parameters)}) ${sql.id('g')})`;
+  if (check) where = sql`${where} AND EXISTS (SELECT 1 FROM (${rowCheckSelect(dialect, t, check)}) ${sql.id('n')})`;
+  return where;
 }
 
-export function compileInsert(dialect: SqlDialect, t: TableRef, values: ColumnValue[]): CompiledWrite {
+export function compileInsert(dialect: SqlDialect, t: TableRef, values: ColumnValue[], check?: RowCheck): CompiledWrite {
   if (values.length === 0) throw new Error('an insert needs at least one value');
   const cols = sql.join(values.map((v) => sql.id(v.column)));
   const vals = sql.join(values.map((v) => sql`${v.value}`));
-  const c = sql`INSERT INTO ${table(t)} (${cols}) VALUES (${vals})`.compile(builders[dialect]);
+  const statement = check
+    ? sql`INSERT INTO ${table(t)} (${cols}) SELECT ${vals}${dialect === 'mysql' ? sql` FROM DUAL` : sql``} WHERE EXISTS (SELECT 1 FROM (${rowCheckSelect(dialect, t, check)}) ${sql.id('n')})`
+    : sql`INSERT INTO ${table(t)} (${cols}) VALUES (${vals})`;
+  const c = statement.compile(builders[dialect]);
   return { sql: c.sql, parameters: c.parameters };
 }
 
-export function compileUpdate(dialect: SqlDialect, t: TableRef, key: ColumnValue[], values: ColumnValue[], guard?: Guard): CompiledWrite {
+export function compileUpdate(dialect: SqlDialect, t: TableRef, key: ColumnValue[], values: ColumnValue[], guard?: Guard, check?: RowCheck): CompiledWrite {
   if (values.length === 0) throw new Error('an update needs at least one value');
   const sets = sql.join(values.map((v) => sql`${sql.id(v.column)} = ${v.value}`));
-  const c = sql`UPDATE ${table(t)} SET ${sets} WHERE ${guarded(dialect, key, guard)}`.compile(builders[dialect]);
+  const c = sql`UPDATE ${table(t)} SET ${sets} WHERE ${guarded(dialect, t, key, guard, check)}`.compile(builders[dialect]);
   return { sql: c.sql, parameters: c.parameters };
 }
 
 export function compileDelete(dialect: SqlDialect, t: TableRef, key: ColumnValue[], guard?: Guard): CompiledWrite {
-  const c = sql`DELETE FROM ${table(t)} WHERE ${guarded(dialect, key, guard)}`.compile(builders[dialect]);
+  const c = sql`DELETE FROM ${table(t)} WHERE ${guarded(dialect, t, key, guard)}`.compile(builders[dialect]);
   return { sql: c.sql, parameters: c.parameters };
 }
