@@ -4,7 +4,7 @@
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { app, BrowserWindow, ipcMain, screen, session, shell } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, screen, session, shell } from 'electron';
 import { createApi } from './api';
 import { AppContext } from './app/context';
 import { CONTENT_SECURITY_POLICY } from './app/csp';
@@ -13,6 +13,7 @@ import { packageRoot } from './app/version';
 import { bindIpc } from './electron/ipc-binding';
 import { hardenedWindowOptions, isAppUrl } from './electron/window-options';
 import { loadWindowState, saveWindowState } from './electron/window-state';
+import { setDesktopNotifier, startFlowScheduler } from './flows';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const devServerUrl = process.env.ELECTRON_RENDERER_URL;
@@ -31,7 +32,10 @@ async function main(): Promise<void> {
     mode: 'electron',
     watch: true,
   });
-  const unbind = bindIpc(ipcMain, createApi(ctx), (url) => url !== undefined && isAppUrl(url, devServerUrl));
+  const api = createApi(ctx);
+  const unbind = bindIpc(ipcMain, api, (url) => url !== undefined && isAppUrl(url, devServerUrl));
+  setDesktopNotifier({ notify: (title, body) => new Notification({ title, body }).show() });
+  const flows = startFlowScheduler(ctx, api);
 
   session.defaultSession.webRequest.onHeadersReceived((details, callback) => {
     callback({ responseHeaders: { ...details.responseHeaders, 'Content-Security-Policy': [CONTENT_SECURITY_POLICY] } });
@@ -61,7 +65,7 @@ async function main(): Promise<void> {
   app.on('window-all-closed', () => app.quit());
   app.on('before-quit', () => {
     unbind();
-    void ctx.close();
+    void flows.stop().finally(() => ctx.close());
   });
 }
 

@@ -21,6 +21,7 @@ import { runAudit } from './commands/audit';
 import { runChat } from './commands/chat';
 import { runMcp } from './commands/mcp';
 import { runServeApi, runToken } from './commands/token';
+import { runFlow } from './commands/flow';
 
 const USAGE_ERRORS = new Set([
   'commander.unknownOption',
@@ -211,6 +212,22 @@ export function buildProgram(io: CliIO, setExit: (code: number) => void): Comman
         { ...o, action: action as 'create', id, name: o.name as string | undefined, for: o.for as string | undefined, expiresInDays: o.expiresInDays as number | undefined, all: Boolean(o.all) },
         io,
       );
+    }));
+
+  program
+    .command('flow')
+    .description('automations: list flows, run one (as its owner; --dry-run shows what would change), approve or reject a paused run')
+    .argument('<action>', 'list | run | approve | reject')
+    .argument('[target]', 'run: the flow name; approve/reject: the run id')
+    .option('--dry-run', 'run: show exactly which records would change and how, change nothing')
+    .action(run(async (cmd) => {
+      const [action, target] = cmd.args as [string, string | undefined];
+      if (!['list', 'run', 'approve', 'reject'].includes(action)) {
+        io.err.write(`objectdesk: unknown flow action "${action}"; use list, run, approve or reject.\n`);
+        return 2;
+      }
+      const o = globals(cmd);
+      return runFlow({ ...o, action: action as 'list', target, dryRun: Boolean(o.dryRun) }, io);
     }));
 
   program

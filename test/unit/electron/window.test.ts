@@ -45,6 +45,9 @@ vi.mock('electron', () => {
   return {
     app: { whenReady: async () => undefined, getPath: () => '/tmp/objectdesk-electron-test', on: noop, quit: noop, exit: noop },
     BrowserWindow,
+    Notification: class {
+      show() {}
+    },
     screen: { getAllDisplays: () => [{ workArea: { x: 0, y: 0, width: 1920, height: 1080 } }] },
     ipcMain: { handle: noop, on: noop, removeHandler: noop, removeAllListeners: noop },
     session: {

@@ -4,6 +4,7 @@ import { rendererBuildDir } from '../../app/version';
 import { startHost } from '../../host/server';
 import { workspaceDrift } from '../../introspect/workspace-drift';
 import { formatDrift } from '../../introspect/diff';
+import { startFlowScheduler } from '../../flows';
 import { openContext, type GlobalOptions } from '../global-options';
 import { println, type CliIO } from '../io';
 
@@ -15,7 +16,10 @@ export interface ServeOptions extends GlobalOptions {
 
 export async function runServe(opts: ServeOptions, io: CliIO, until?: Promise<void>): Promise<number> {
   const app = await openContext({ ...opts, watch: true }, 'browser');
-  const host = await startHost({ api: createApi(app), port: opts.port ?? 0, rendererDir: rendererBuildDir() });
+  const api = createApi(app);
+  const host = await startHost({ api, port: opts.port ?? 0, rendererDir: rendererBuildDir() });
+  // Scheduled and change-triggered flows run while the app (or `serve`) runs.
+  const flows = startFlowScheduler(app, api);
   if (opts.json) {
     println(io.out, JSON.stringify({ url: host.url, origin: host.origin, port: host.port, workspace: app.workspaceName, user: app.user.name }));
   } else {
@@ -39,6 +43,7 @@ export async function runServe(opts: ServeOptions, io: CliIO, until?: Promise<vo
       process.once('SIGINT', () => resolve());
       process.once('SIGTERM', () => resolve());
     }));
+  await flows.stop();
   await host.close();
   await app.close();
   return 0;

@@ -20,6 +20,7 @@ import { closeTokens } from '../../tokens';
 import type { TokenInfo } from '../../../shared/api/contract-tokens';
 import { CliProblem, openContext, type GlobalOptions } from '../global-options';
 import { println, type CliIO } from '../io';
+import { startFlowScheduler } from '../../flows';
 
 export interface TokenCommandOptions extends GlobalOptions {
   action: 'create' | 'list' | 'revoke';
@@ -110,6 +111,8 @@ export async function runServeApi(opts: ServeApiOptions, io: CliIO, until?: Prom
   const api = createApi(app);
   let host: RunningHost | undefined;
   let server: RunningApiServer | undefined;
+  // Scheduled and change-triggered flows run while `serve --api` runs, as with plain `serve`.
+  const flows = startFlowScheduler(app, api);
   try {
     server = await startApiServer({ api, listen });
     if (opts.withUi !== false) host = await startHost({ api, port: opts.uiPort ?? 0, rendererDir: rendererBuildDir() });
@@ -131,6 +134,7 @@ export async function runServeApi(opts: ServeApiOptions, io: CliIO, until?: Prom
       }));
     return 0;
   } finally {
+    await flows.stop();
     await host?.close();
     await server?.close();
     closeTokens(app);
