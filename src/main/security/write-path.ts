@@ -5,8 +5,10 @@
  * for update/delete the record inside the user's read AND edit/delete rules). A refusal names every key
  * that is off. The statement runs only through the driver's explicit `write()` path.
  *
- * Not covered (documented in docs/governance.md): record rules do not constrain the values of a created
- * record or a changed lookup (no rule is evaluated against new values); MongoDB datasources refuse writes.
+ * The NEW values are held to the rules too (write-rules.ts): a create or update changes nothing unless the
+ * record it leaves behind is inside the user's rules and every lookup it sets points at a record the user
+ * can read — checked inside the same statement; only after such a statement changed 0 rows does a read
+ * find which check failed, to name it in the refusal. MongoDB datasources refuse writes.
  */
 import { ApiError } from '../../shared/api/errors';
 import type { DriverRegistry } from '../drivers';
@@ -17,11 +19,13 @@ import type { Filter } from '../objectql/ast';
 import { compileSql } from '../objectql/compile/sql';
 import { QueryError } from '../objectql/errors';
 import { unknownObject, validateQuery } from '../objectql/validate';
-import { compileDelete, compileInsert, compileUpdate, writeParam, WriteValueError, type ColumnValue, type Guard } from '../objectql/write';
+import { compileDelete, compileInsert, compileRowProbe, compileUpdate, writeParam, WriteValueError, type ColumnValue, type Guard, type NewRow, type RowCheck, type TableRef } from '../objectql/write';
 import type { AccessScope, RowFilter } from './access-scope';
 import { rowCondition } from './apply-permissions';
 import { PermissionDeniedError } from './errors';
 import type { UserDefinition } from '../metadata/security-config';
+import type { SqlDriver } from '../drivers/types';
+import { valueChecks, type ValueCheck } from './write-rules';
 
 export type WriteKind = 'create' | 'update' | 'delete';
 export type KeyInput = string | number | Record<string, string | number>;
@@ -95,6 +99,16 @@ export async function executeWrite(req: WriteRequest, ctx: { ws: Workspace; user
     values.push({ column: object.fields[name]!.column ?? name, value: param(name, v, at) });
   }
   const t = { table: object.external?.table ?? object.name, schema: object.external?.schema };
+  const columns = Object.entries(object.fields).map(([n, f]) => f.column ?? n);
+  const checks = req.kind === 'delete' ? [] : valueChecks(req.kind, object, req.values ?? {}, {
+    ws,
+    user: ctx.user,
+    access,
+    readRowsOf: (name) => scope.object(name)?.readRows ?? [],
+  });
+  const rowCheck = (row: NewRow, condition: Filter): RowCheck => ({ select: engineSelect(ws, object.name, condition, dialect), row });
+  const combined = (row: NewRow): RowCheck | undefined =>
+    checks.length === 0 ? undefined : rowCheck(row, checks.length === 1 ? checks[0]!.condition : { $and: checks.map((c) => c.condition) });
 
   if (req.kind === 'create') {
     const missing = Object.entries(object.fields).filter(([n, f]) => f.required && !object.primaryKey.includes(n) && !Object.hasOwn(req.values ?? {}, n)).map(([n]) => n);
@@ -103,7 +117,9 @@ export async function executeWrite(req: WriteRequest, ctx: { ws: Workspace; user
       throw new PermissionDeniedError(`create refused: "${object.name}" has required fields you may not set, so you cannot create its records — an admin can make them editable for you`, 'field');
     }
     if (missing.length > 0) throw new QueryError('invalid_value', 'values', `required field(s) missing: ${missing.join(', ')}`);
-    const res = await driver.write(compileInsert(dialect, t, values), { signal: ctx.signal });
+    const row: NewRow = { columns, values };
+    const res = await driver.write(compileInsert(dialect, t, values, combined(row)), { signal: ctx.signal });
+    if (res.rowCount === 0 && checks.length > 0) await refuseFailedCheck(driver, t, checks, row, rowCheck, ctx.signal);
     return { object: object.name, rowCount: res.rowCount };
   }
 
@@ -112,8 +128,14 @@ export async function executeWrite(req: WriteRequest, ctx: { ws: Workspace; user
   if (req.kind === 'update' && values.length === 0) throw new QueryError('invalid_value', 'values', 'nothing to change: give at least one field in values');
   const rows = and(access.readRows, req.kind === 'update' ? access.editRows : access.deleteRows);
   const guard = rows === 'all' ? undefined : guardSelect(ws, object.name, key, rows, dialect);
-  const compiled = req.kind === 'update' ? compileUpdate(dialect, t, keyColumns, values, guard) : compileDelete(dialect, t, keyColumns, guard);
+  const row: NewRow = { columns, values, key: keyColumns };
+  const compiled = req.kind === 'update' ? compileUpdate(dialect, t, keyColumns, values, guard, combined(row)) : compileDelete(dialect, t, keyColumns, guard);
   const res = await driver.write(compiled, { signal: ctx.signal });
+  if (res.rowCount === 0 && checks.length > 0) {
+    // Was it the record (missing, or outside the rules before the change) or the new values?
+    const old = await driver.query(guard ?? engineSelect(ws, object.name, key as Filter, dialect), { signal: ctx.signal });
+    if (old.rows.length > 0) await refuseFailedCheck(driver, t, checks, row, rowCheck, ctx.signal);
+  }
   if (res.rowCount === 0) {
     throw new ApiError(
       'not_found',
@@ -149,10 +171,35 @@ function and(a: RowFilter, b: RowFilter): RowFilter {
 
 /** The engine's SELECT of this one record under the user's rules, bound against the full metadata. */
 function guardSelect(ws: Workspace, name: string, key: Record<string, string | number>, rows: Filter[], dialect: 'sqlite' | 'postgres' | 'mysql'): Guard {
+  const condition = rowCondition(rows, ws.objects.get(name)!)!;
+  return engineSelect(ws, name, { $and: [key as Filter, condition] }, dialect);
+}
+
+/**
+ * After a checked write changed 0 rows: probe each check alone against the same new row (a read, the
+ * write already refused atomically) and refuse with the first that fails. None failing means the data or
+ * the rules changed in between; nothing was written, and saying so beats guessing a rule.
+ */
+async function refuseFailedCheck(
+  driver: SqlDriver,
+  t: TableRef,
+  checks: ValueCheck[],
+  row: NewRow,
+  rowCheck: (row: NewRow, condition: Filter) => RowCheck,
+  signal?: AbortSignal,
+): Promise<never> {
+  for (const c of checks) {
+    const probe = await driver.query(compileRowProbe(driver.dialect, t, rowCheck(row, c.condition)), { signal });
+    if (probe.rows.length === 0) throw c.refusal();
+  }
+  throw new ApiError('unavailable', 'nothing was written: the record or the records and rules it depends on changed while it was being written — try again');
+}
+
+/** The engine's compiled SELECT of `name` rows matching `where` (at most one), bound against the full metadata. */
+function engineSelect(ws: Workspace, name: string, where: Filter, dialect: 'sqlite' | 'postgres' | 'mysql'): Guard {
   const object = ws.objects.get(name)!;
-  const condition = rowCondition(rows, object)!;
-  const where: Filter = { $and: [key as Filter, condition] };
-  const { bound } = validateQuery({ object: name, fields: [...object.primaryKey], where, limit: 1 }, {
+  const fields = object.primaryKey.length > 0 ? [...object.primaryKey] : [Object.keys(object.fields)[0]!];
+  const { bound } = validateQuery({ object: name, fields, where, limit: 1 }, {
     resolve: (n) => ws.objects.get(n),
     timezone: ws.timezone,
     defaultLimit: 1,
