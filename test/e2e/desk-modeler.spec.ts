@@ -37,11 +37,21 @@ test('import two tables in the modeler and see the new objects appear', async ({
   await page.getByLabel('Label', { exact: true }).fill('Music genre');
   await page.getByRole('button', { name: /Preview 2 table/ }).click();
   await expect(page.getByTestId('file-preview')).toContainText("label: 'Music genre'");
+  // Select options for media_type.name, edited in the form before writing.
+  await page.getByRole('tab', { name: /media_type \(create\)/ }).click();
+  await expect(page.getByLabel('media_type_id lookup to')).toHaveValue('');
+  await page.getByLabel('name options', { exact: true }).fill('MPEG audio file = MP3\nProtected AAC audio file = Protected AAC\nAAC audio file = AAC\nPurchased AAC audio file = Purchased AAC\nProtected MPEG-4 video file = Protected video');
+  await page.getByRole('button', { name: /Preview 2 table/ }).click();
+  await expect(page.getByRole('tab', { name: /media_type \(create\)/ })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByTestId('file-preview')).toContainText("label: 'MP3'");
+  await expect(page.getByLabel('name lookup to')).toHaveValue('');
+  await page.getByRole('tab', { name: /genre \(create\)/ }).click();
   await expect(page.getByRole('img', { name: /ER diagram/ })).toBeVisible();
   await shoot(page, testInfo, 'modeler-preview');
   await page.getByRole('button', { name: 'Write files' }).click();
   await expect(page.getByRole('status').filter({ hasText: /Wrote 2 file/ })).toBeVisible();
   expect(readFileSync(path.join(dir, 'chinook', 'genre.object.ts'), 'utf8')).toContain("label: 'Music genre'");
+  expect(readFileSync(path.join(dir, 'chinook', 'media_type.object.ts'), 'utf8')).toMatch(/select[\s\S]*label: 'Protected video'/);
   await expect(nav.getByRole('button', { name: 'Genres', exact: true })).toBeVisible();
   await expect(nav.getByRole('button', { name: 'Media Types', exact: true })).toBeVisible();
   await page.getByRole('button', { name: 'Check drift' }).click();

@@ -108,10 +108,18 @@ export const ModelerTableSchema = z.strictObject({
 });
 export type ModelerTable = z.infer<typeof ModelerTableSchema>;
 
+export const SelectOptionEditSchema = z.strictObject({
+  value: z.union([z.string().trim().min(1, 'an option needs a value'), z.number()]),
+  label: z.string().trim().min(1, 'an option needs a label').max(200),
+});
 export const FieldOverrideSchema = z.strictObject({
   label: z.string().max(200).optional(),
   description: z.string().max(2000).optional(),
   hidden: z.boolean().optional(),
+  /** The options of a select field; on a text or number field they make it a select. */
+  options: z.array(SelectOptionEditSchema).max(500).optional(),
+  /** Make the field a lookup to this object (one in the workspace or drafted now); null: not a lookup. */
+  reference_to: z.string().regex(/^[a-z_][a-z0-9_]*$/, 'must be an object name such as "biz_account"').nullable().optional(),
 });
 export const ObjectOverrideSchema = z.strictObject({
   label: z.string().max(200).optional(),
@@ -125,7 +133,7 @@ const ModelerSelectionSchema = z.strictObject({
   datasource: z.string().min(1).max(200),
   tables: z.array(z.string().min(1).max(400)).min(1, 'select at least one table').max(2000),
   namespace: z.string().regex(/^[a-z][a-z0-9_]*$/, 'must be lower-case letters, digits and "_"').optional(),
-  /** Keyed by table name: labels, descriptions and field visibility edited in the form. */
+  /** Keyed by table name: labels, descriptions, field visibility, select options and lookups edited in the form. */
   overrides: z.record(z.string(), ObjectOverrideSchema).optional(),
 });
 
@@ -139,7 +147,17 @@ export const ModelerFileSchema = z.strictObject({
   diff: z.string(),
   changes: z.array(z.string()),
   warnings: z.array(z.string()),
-  fields: z.array(z.strictObject({ name: z.string(), type: z.string(), label: z.string().optional(), description: z.string().optional(), hidden: z.boolean().optional(), reference_to: z.string().optional() })),
+  fields: z.array(
+    z.strictObject({
+      name: z.string(),
+      type: z.string(),
+      label: z.string().optional(),
+      description: z.string().optional(),
+      hidden: z.boolean().optional(),
+      reference_to: z.string().optional(),
+      options: z.array(z.strictObject({ value: z.union([z.string(), z.number()]), label: z.string() })).optional(),
+    }),
+  ),
   label: z.string().optional(),
   pluralLabel: z.string().optional(),
   description: z.string().optional(),

@@ -13,7 +13,7 @@ import { listEntries, openAuditReader, verifyChain, exportCsv, type AuditFilter 
 import { appStorePath, openAppStore } from '../../store/app-store';
 import { SavedQueries } from '../../store/saved-queries';
 import { csvChunks, xlsxChunks } from '../../desk/export-file';
-import { catalogView, drift, existingObjects, previewImport, writeImport, type Selection } from '../../desk/modeler';
+import { catalogView, drift, existingObjects, ModelerEditError, previewImport, writeImport, type Selection } from '../../desk/modeler';
 import type { QueryHandler, StreamHandler } from '../types';
 
 // ---- export ---------------------------------------------------------------------------------------
@@ -214,6 +214,7 @@ async function planFiles(app: AppContext, sel: Selection, signal: AbortSignal) {
   try {
     plan = await previewImport(catalog, ws, sel);
   } catch (e) {
+    if (e instanceof ModelerEditError) throw new ApiError('bad_request', e.message, e.path);
     if (e instanceof Error && /^(No table named|Choose tables)/.test(e.message)) throw new ApiError('bad_request', e.message, 'tables');
     throw e;
   }
@@ -238,6 +239,7 @@ async function planFiles(app: AppContext, sel: Selection, signal: AbortSignal) {
         ...(fd.description ? { description: fd.description } : {}),
         ...(fd.hidden ? { hidden: true } : {}),
         ...(fd.reference_to ? { reference_to: fd.reference_to } : {}),
+        ...(fd.options ? { options: fd.options.map((op) => (typeof op === 'string' ? { value: op, label: op } : { value: op.value, label: op.label })) } : {}),
       })),
     };
   });

@@ -1,6 +1,7 @@
 /**
  * The visual object modeler: pick a datasource, browse its live schema, select tables, preview the object
- * files with labels, descriptions and field visibility edited in a form, write them; an ER diagram of the
+ * files with labels, descriptions, field visibility, select options and lookups edited in a form, write
+ * them; an ER diagram of the
  * modelled objects; schema drift with a re-import that merges the database's changes.
  */
 import { useMemo, useState } from 'react';
@@ -18,6 +19,9 @@ type Drift = OutputOf<'modeler.drift'>;
 export function ModelerScreen({ navigate }: ScreenProps) {
   const bridge = useBridge();
   const [health] = useQuery('desk.health', {});
+  const [workspaceObjects] = useQuery('workspace.objects', {});
+  /** The options text as typed, per table.field (parsed into the override on every edit). */
+  const [optionText, setOptionText] = useState<Record<string, string>>({});
   const [datasource, setDatasource] = useState('');
   const [catalog, setCatalog] = useState<Catalog | null>(null);
   const [busy, setBusy] = useState<string | null>(null);
@@ -54,8 +58,11 @@ export function ModelerScreen({ navigate }: ScreenProps) {
   const selection = () => ({ datasource: ds, tables: selected, ...(namespace ? { namespace } : {}), overrides });
   const runPreview = (tables = selected) =>
     guard('Drafting object files…', async () => {
-      setPreview(await bridge.call('modeler.preview', { ...selection(), tables }, 'modeler: preview'));
-      setFileIndex(0);
+      const next = await bridge.call('modeler.preview', { ...selection(), tables }, 'modeler: preview');
+      // Stay on the file being edited when the preview is refreshed.
+      const current = preview?.files[fileIndex]?.object;
+      setPreview(next);
+      setFileIndex(Math.max(0, next.files.findIndex((f) => f.object === current)));
     });
   const write = () =>
     guard('Writing files…', async () => {
@@ -81,6 +88,7 @@ export function ModelerScreen({ navigate }: ScreenProps) {
   const ov = file ? (overrides[file.table] ?? {}) : {};
   const setOv = (patch: ObjectOverride) => file && setOverrides({ ...overrides, [file.table]: { ...ov, ...patch } });
   const setFieldOv = (name: string, patch: NonNullable<ObjectOverride['fields']>[string]) => setOv({ fields: { ...(ov.fields ?? {}), [name]: { ...(ov.fields?.[name] ?? {}), ...patch } } });
+  const lookupTargets = [...new Set([...(workspaceObjects.status === 'ok' ? workspaceObjects.value.map((o) => o.name) : []), ...(preview?.files.map((f) => f.object) ?? [])])].sort();
   const tables = catalog?.tables.filter((t) => !tableFilter || t.name.toLowerCase().includes(tableFilter.toLowerCase())) ?? [];
 
   return (
@@ -180,7 +188,7 @@ export function ModelerScreen({ navigate }: ScreenProps) {
                   ))}
                 </div>
                 {file && (
-                  <div className="side-by-side" style={{ gridTemplateColumns: 'minmax(0, 1fr) minmax(0, 1fr)' }}>
+                  <div className="side-by-side" style={{ gridTemplateColumns: 'minmax(0, 1fr)' }}>
                     <section aria-label="Edit object">
                       <div className="form-grid">
                         <label htmlFor="m-label">Label</label>
@@ -190,6 +198,7 @@ export function ModelerScreen({ navigate }: ScreenProps) {
                         <label htmlFor="m-desc">Description</label>
                         <input id="m-desc" value={ov.description ?? file.description ?? ''} onChange={(e) => setOv({ description: e.target.value })} disabled={file.action !== 'create'} />
                       </div>
+                      <div style={{ overflowX: 'auto' }}>
                       <table className="mini" style={{ marginTop: 10 }}>
                         <thead>
                           <tr>
@@ -197,6 +206,8 @@ export function ModelerScreen({ navigate }: ScreenProps) {
                             <th scope="col">Type</th>
                             <th scope="col">Label</th>
                             <th scope="col">Hidden</th>
+                            <th scope="col">Lookup to</th>
+                            <th scope="col">Options</th>
                           </tr>
                         </thead>
                         <tbody>
@@ -208,15 +219,53 @@ export function ModelerScreen({ navigate }: ScreenProps) {
                                 {f.reference_to ? ` → ${f.reference_to}` : ''}
                               </td>
                               <td>
-                                <input aria-label={`${f.name} label`} value={ov.fields?.[f.name]?.label ?? f.label ?? ''} onChange={(e) => setFieldOv(f.name, { label: e.target.value })} disabled={file.action !== 'create'} />
+                                <input aria-label={`${f.name} label`} size={14} value={ov.fields?.[f.name]?.label ?? f.label ?? ''} onChange={(e) => setFieldOv(f.name, { label: e.target.value })} disabled={file.action !== 'create'} />
                               </td>
                               <td>
                                 <input type="checkbox" aria-label={`${f.name} hidden`} checked={ov.fields?.[f.name]?.hidden ?? f.hidden ?? false} onChange={(e) => setFieldOv(f.name, { hidden: e.target.checked })} disabled={file.action !== 'create'} />
+                              </td>
+                              <td>
+                                <select
+                                  aria-label={`${f.name} lookup to`}
+                                  value={lookupValue(ov.fields?.[f.name]?.reference_to, f.reference_to)}
+                                  onChange={(e) => setFieldOv(f.name, { reference_to: e.target.value || null })}
+                                  disabled={file.action !== 'create'}
+                                >
+                                  <option value="">(not a lookup)</option>
+                                  {lookupTargets.map((o) => (
+                                    <option key={o} value={o}>
+                                      {o}
+                                    </option>
+                                  ))}
+                                </select>
+                              </td>
+                              <td>
+                                {(f.type === 'select' || f.type === 'text' || f.type === 'number') && lookupValue(ov.fields?.[f.name]?.reference_to, f.reference_to) === '' ? (
+                                  <textarea
+                                    aria-label={`${f.name} options`}
+                                    aria-describedby="m-options-help"
+                                    rows={Math.min(4, Math.max(1, (optionText[`${file.table}.${f.name}`] ?? optionsText(f.options)).split('\n').length))}
+                                    cols={22}
+                                    placeholder={f.type === 'select' ? '' : 'none (make it a select)'}
+                                    value={optionText[`${file.table}.${f.name}`] ?? optionsText(f.options)}
+                                    onChange={(e) => {
+                                      setOptionText({ ...optionText, [`${file.table}.${f.name}`]: e.target.value });
+                                      setFieldOv(f.name, { options: parseOptions(e.target.value, f.type === 'number') });
+                                    }}
+                                    disabled={file.action !== 'create'}
+                                  />
+                                ) : (
+                                  <span className="muted small">—</span>
+                                )}
                               </td>
                             </tr>
                           ))}
                         </tbody>
                       </table>
+                      </div>
+                      <p id="m-options-help" className="muted small">
+                        Options: one per line, <code>value = Label</code> (or just the value). Options make a text or number field a select; a lookup points the field at another object. Re-run Preview to see the file.
+                      </p>
                       {file.changes.length > 0 && (
                         <ul className="small">
                           {file.changes.map((c) => (
@@ -272,6 +321,30 @@ export function ModelerScreen({ navigate }: ScreenProps) {
       )}
     </div>
   );
+}
+
+/** The lookup the form shows: the edit if there is one (null = none), else the draft's. */
+function lookupValue(edit: string | null | undefined, drafted: string | undefined): string {
+  return edit === undefined ? (drafted ?? '') : (edit ?? '');
+}
+
+export function optionsText(options: ReadonlyArray<{ value: string | number; label: string }> | undefined): string {
+  return (options ?? []).map((o) => (String(o.value) === o.label ? o.label : `${String(o.value)} = ${o.label}`)).join('\n');
+}
+
+/** "value = Label" per line; blank lines are skipped; numbers for a number field. The API checks the rest. */
+export function parseOptions(text: string, numeric: boolean): Array<{ value: string | number; label: string }> {
+  return text
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean)
+    .map((line) => {
+      const i = line.indexOf('=');
+      const raw = (i >= 0 ? line.slice(0, i) : line).trim();
+      const label = (i >= 0 ? line.slice(i + 1) : line).trim() || raw;
+      const n = Number(raw);
+      return { value: numeric && raw !== '' && Number.isFinite(n) ? n : raw, label };
+    });
 }
 
 export { errorText };
