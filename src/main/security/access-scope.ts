@@ -30,6 +30,8 @@ export interface ObjectAccess {
   readRows: RowFilter;
   editRows: RowFilter;
   deleteRows: RowFilter;
+  /** Rows a new record may land in: the edit rules of the sets that grant create. */
+  createRows: RowFilter;
 }
 
 export class AccessScope {
@@ -60,7 +62,7 @@ export function ownerScope(ws: Workspace, user: UserDefinition): AccessScope {
   const objects = new Map<string, ObjectAccess>();
   for (const [name, o] of ws.objects) {
     const fields = new Set(Object.keys(o.fields));
-    objects.set(name, { read: true, create: false, edit: false, delete: false, readable: fields, editable: new Set(), readRows: 'all', editRows: [], deleteRows: [] });
+    objects.set(name, { read: true, create: false, edit: false, delete: false, readable: fields, editable: new Set(), readRows: 'all', editRows: [], deleteRows: [], createRows: [] });
   }
   return new AccessScope(user, true, objects);
 }
@@ -88,7 +90,7 @@ export function buildScope(ws: Workspace, user: UserDefinition, subordinates?: r
       const r = rules(ps, ['read', 'all']);
       return r === 'none' ? 'all' : r;
     }));
-    const changeRows = (flag: 'allowEdit' | 'allowDelete', op: 'edit' | 'delete'): RowFilter =>
+    const changeRows = (flag: 'allowEdit' | 'allowDelete' | 'allowCreate', op: 'edit' | 'delete'): RowFilter =>
       union(grants.filter((ps) => perm(ps)[flag]).map((ps) => {
         if (perm(ps).modifyAllRecords) return 'all';
         const r = rules(ps, [op, 'all']);
@@ -104,6 +106,7 @@ export function buildScope(ws: Workspace, user: UserDefinition, subordinates?: r
       readRows,
       editRows: changeRows('allowEdit', 'edit'),
       deleteRows: changeRows('allowDelete', 'delete'),
+      createRows: changeRows('allowCreate', 'edit'),
     });
   }
   hideUnreachable(ws, objects);

@@ -14,6 +14,7 @@ import { createApi, type Api } from '../../../src/main/api';
 import { ApiError } from '../../../src/shared/api/errors';
 import type { Session } from '../../../src/shared/api/session';
 import { compileInsert, compileUpdate } from '../../../src/main/objectql/write';
+import { buildScope } from '../../../src/main/security/access-scope';
 import { createRows } from '../../../src/main/security/write-rules';
 import { openTestApp } from '../../helpers/app';
 import { sqliteChecksum } from './checksum';
@@ -210,21 +211,30 @@ describe('which rules a create must satisfy', () => {
     fields: {},
     recordRules: rules.map((r) => ({ object: 'customer', ...r })),
   });
-  const ws = (sets: ReturnType<typeof set>[]) => ({ permissionSets: new Map(sets.map((s) => [s.name, s])) }) as never;
-  const access = { editRows: [{ from: 'editRows' }] } as never;
+  const ws = (sets: ReturnType<typeof set>[]) =>
+    ({ permissionSets: new Map(sets.map((s) => [s.name, s])), objects: new Map([['customer', { name: 'customer', fields: { customer_id: { type: 'number' }, support_rep_id: { type: 'number' }, country: { type: 'text' } }, primaryKey: ['customer_id'] }]]) }) as never;
+  const createOf = (sets: ReturnType<typeof set>[], subordinates: number[] = []) =>
+    createRows({ access: buildScope(ws(sets), user as never, subordinates).object('customer')! }, 'customer');
 
-  test('the sets granting create are those granting edit: the scope\'s edit rows (subordinates resolved there)', () => {
-    const both = [set('creator', { allowCreate: true, allowEdit: true }, [{ operation: 'edit', using: { support_rep_id: '$user.subordinates' } }])];
-    expect(createRows({ ws: ws(both), user: { ...user, permissionSets: ['creator'] } as never, access }, 'customer')).toEqual([{ from: 'editRows' }]);
-  });
-
-  test('a create-only set: its own edit/all rules, not another set\'s; a $user.subordinates rule grants nothing here', () => {
+  test('a create-only set: its own edit/all rules (not another set\'s, not read rules), subordinates resolved by the scope', () => {
     const sets = [
-      set('creator', { allowCreate: true }, [{ operation: 'all', using: { support_rep_id: '$user.externalId' } }, { operation: 'edit', using: { support_rep_id: { $in: '$user.subordinates' } } }, { operation: 'read', using: { country: 'X' } }]),
+      set('creator', { allowCreate: true }, [
+        { operation: 'all', using: { support_rep_id: '$user.externalId' } },
+        { operation: 'edit', using: { support_rep_id: { $in: '$user.subordinates' } } },
+        { operation: 'read', using: { country: 'X' } },
+      ]),
       set('editor', { allowEdit: true }, [{ operation: 'edit', using: { country: 'Y' } }]),
     ];
-    expect(createRows({ ws: ws(sets), user: user as never, access }, 'customer')).toEqual([{ support_rep_id: 3 }]);
-    expect(createRows({ ws: ws([set('creator', { allowCreate: true }, [{ operation: 'read', using: { country: 'X' } }]), sets[1]!]), user: user as never, access }, 'customer')).toBe('all');
-    expect(createRows({ ws: ws([set('creator', { allowCreate: true, modifyAllRecords: true }, sets[0]!.recordRules), sets[1]!]), user: user as never, access }, 'customer')).toBe('all');
+    const rows = createOf(sets, [4, 5]);
+    expect(JSON.stringify(rows)).toContain('"support_rep_id":3');
+    expect(JSON.stringify(rows)).toContain('[4,5]');
+    expect(JSON.stringify(rows)).not.toContain('"Y"');
+    expect(JSON.stringify(rows)).not.toContain('"X"');
+  });
+
+  test('no edit rules, or modifyAllRecords, on the creating set: any record', () => {
+    const editor = set('editor', { allowEdit: true }, [{ operation: 'edit', using: { country: 'Y' } }]);
+    expect(createOf([set('creator', { allowCreate: true }, [{ operation: 'read', using: { country: 'X' } }]), editor])).toBe('all');
+    expect(createOf([set('creator', { allowCreate: true, modifyAllRecords: true }, [{ operation: 'edit', using: { country: 'Z' } }]), editor])).toBe('all');
   });
 });
