@@ -24,7 +24,7 @@ describe('objectdesk mcp over stdio', () => {
     dataDir = mkdtempSync(path.join(os.tmpdir(), 'objectdesk-mcp-'));
     const transport = new StdioClientTransport({
       command: process.execPath,
-      args: [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'test/integration/ai/mcp-stdio-entry.ts'), '--workspace', DEMO_WORKSPACE, '--user', 'andrew.adams', '--data-dir', dataDir],
+      args: [path.join(root, 'node_modules/tsx/dist/cli.mjs'), path.join(root, 'src/main/cli/main.ts'), 'mcp', '--workspace', DEMO_WORKSPACE, '--user', 'andrew.adams', '--data-dir', dataDir],
       cwd: root,
       stderr: 'pipe',
     });
