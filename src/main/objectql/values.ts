@@ -78,20 +78,43 @@ export function canonicalDatetime(s: string): string | undefined {
   return `${day}T${hh}:${mm}:${ss}${ms && ms !== '000' ? `.${ms}` : ''}`;
 }
 
-const PLAIN_DECIMAL = /^(-?)(0|[1-9]\d*)(?:\.(\d*))?$/;
-
 /**
- * A plain decimal string at exactly `scale` digits, when no rounding is needed (the database's own
- * NUMERIC(p, s) text already has at most `scale` digits); undefined when it would need rounding.
+ * A plain decimal string (`-?(0|[1-9]\d*)(\.\d*)?`) at exactly `scale` digits, when no rounding is needed
+ * (the database's own NUMERIC(p, s) text already has at most `scale` digits); undefined when it would need
+ * rounding or is not plain. Scans characters instead of matching a regular expression: it runs for every money
+ * value of a result, and text that is already at the scale (PostgreSQL, MySQL) is returned without a copy.
  */
 function fixedScale(s: string, scale: number): string | undefined {
-  const m = PLAIN_DECIMAL.exec(s);
-  if (!m) return undefined;
-  const [, sign, int, frac = ''] = m;
-  if (frac.length > scale) return undefined;
-  const digits = scale > 0 ? `${int}.${frac.padEnd(scale, '0')}` : int;
+  const n = s.length;
+  const neg = n > 0 && s.charCodeAt(0) === 45;
+  let i = neg ? 1 : 0;
+  const intStart = i;
+  let nonZero = false;
+  for (; i < n; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 48 || c > 57) break;
+    if (c !== 48) nonZero = true;
+  }
+  const intEnd = i;
+  if (intEnd === intStart || (s.charCodeAt(intStart) === 48 && intEnd - intStart > 1)) return undefined;
+  let fracLen = 0;
+  const hasDot = i < n;
+  if (hasDot) {
+    if (s.charCodeAt(i) !== 46) return undefined;
+    for (i++; i < n; i++) {
+      const c = s.charCodeAt(i);
+      if (c < 48 || c > 57) return undefined;
+      if (c !== 48) nonZero = true;
+      fracLen++;
+    }
+  }
+  if (fracLen > scale) return undefined;
   // "-0.00" is "0.00", as decimal.js prints it.
-  return sign && /[1-9]/.test(int + frac) ? `-${digits}` : digits;
+  const from = neg && !nonZero ? 1 : 0;
+  if (scale === 0) return from === 0 && !hasDot ? s : s.slice(from, intEnd);
+  const body = from === 0 ? s : s.slice(from);
+  if (fracLen === scale) return body;
+  return `${hasDot ? body : `${body}.`}${'0'.repeat(scale - fracLen)}`;
 }
 
 /** Turns whatever a driver or a data file returned into the canonical form of `kind`. */
