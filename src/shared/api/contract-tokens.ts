@@ -1,6 +1,7 @@
 /**
- * Operations of the local REST/GraphQL API area: personal access tokens (Settings and `objectdesk token`)
- * and a row stream for the API's NDJSON/CSV responses. A token is shown once, in the answer to
+ * Operations of the local REST/GraphQL API area: personal access tokens (Settings and `objectdesk token`),
+ * the API server switched on and off inside the running app (Settings), and a row stream for the API's
+ * NDJSON/CSV responses. A token is shown once, in the answer to
  * `tokens.create`; afterwards only its public hint (`odp_<id>_…`) is ever returned.
  */
 import { z } from 'zod';
@@ -18,6 +19,16 @@ export const TokenInfoSchema = z.strictObject({
   revokedAt: z.string().optional(),
 });
 export type TokenInfo = z.infer<typeof TokenInfoSchema>;
+
+export const ApiServerStatusSchema = z.strictObject({
+  running: z.boolean(),
+  /** e.g. http://127.0.0.1:8787; REST is under /api/v1, GraphQL at /graphql. */
+  origin: z.string().optional(),
+  port: z.number().int().optional(),
+  startedBy: z.string().optional(),
+  startedAt: z.string().optional(),
+});
+export type ApiServerStatus = z.infer<typeof ApiServerStatusSchema>;
 
 const TokenId = z.string().regex(/^[a-z0-9]{12}$/, 'a token id is the 12 characters after "odp_" (see tokens list)');
 
@@ -41,6 +52,17 @@ export const tokenOperations = {
     z.strictObject({ id: TokenId }),
     TokenInfoSchema,
   ),
+  'apiServer.status': query(
+    'Whether the REST/GraphQL API server of this app is running, and where (127.0.0.1 and its port).',
+    z.strictObject({}),
+    ApiServerStatusSchema,
+  ),
+  'apiServer.start': query(
+    'Starts the REST/GraphQL API server inside this app on 127.0.0.1 (administrators). `port` 0 or left out picks a free port. Starting a running server changes nothing.',
+    z.strictObject({ port: z.number().int().min(0).max(65535).optional() }),
+    ApiServerStatusSchema,
+  ),
+  'apiServer.stop': query('Stops the REST/GraphQL API server of this app (administrators); requests in flight are cut off.', z.strictObject({}), ApiServerStatusSchema),
   'data.stream': stream(
     'Runs an ObjectQL records query as the caller and emits its rows one by one from the database cursor (no page limit unless `limit` is given): the REST API\'s NDJSON and CSV responses.',
     z.strictObject({ query: z.record(z.string(), z.unknown()) }),

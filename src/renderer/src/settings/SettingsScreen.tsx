@@ -1,12 +1,14 @@
 /**
- * Settings: the AI endpoint, model and privacy mode (stored by the AI area), the workspace's time zone and
- * query limits, the app data folder, and the theme.
+ * Settings: the AI endpoint, model and privacy mode (stored by the AI area), the REST & GraphQL API (server
+ * switch and personal access tokens), the workspace's time zone and query limits, the app data folder, and
+ * the theme.
  */
 import { useEffect, useState } from 'react';
 import { operations } from '../../../shared/api/contract';
 import { useBridge, useQuery } from '../bridge/context';
 import { ErrorNote, errorText } from '../components/ErrorNote';
 import type { ScreenProps } from '../shell/screens';
+import { ApiSection } from './ApiSection';
 import { applyTheme, initialTheme, type Theme } from '../shell/theme';
 
 const hasAi = Object.prototype.hasOwnProperty.call(operations, 'ai.settings.get');
@@ -20,10 +22,12 @@ interface AiSettings {
 
 export function SettingsScreen(_props: ScreenProps) {
   const [about] = useQuery('desk.about', {});
+  const [info] = useQuery('app.info', {});
   const [theme, setTheme] = useState<Theme>(initialTheme);
   return (
     <div className="settings">
       {hasAi && <AiSection />}
+      {info.status === 'ok' && <ApiSection admin={info.value.user.admin === true} />}
       <section className="card" aria-labelledby="s-ws">
         <h2 id="s-ws">Workspace and data</h2>
         {about.status === 'error' && <ErrorNote error={about.message} />}
