@@ -112,6 +112,32 @@ describe('query builder state', () => {
     expect(option.series[0]!.data).toEqual([7, 7]);
   });
 
+  it('the chart re-themes when the theme changes, without another edit or run', async () => {
+    await openBuilder();
+    click('+ Group');
+    select('Group 1 field', 'billing_country');
+    await act(async () => click('Run'));
+    await waitFor(() => expect(screen.getByTestId('run-status').textContent).toMatch(/rows/), { timeout: 10_000 });
+    const chart = () => charts.at(-1)!;
+    const colours = () => {
+      const o = chart().options.at(-1) as { textStyle: { color: string }; xAxis: { axisLabel: { color: string } } };
+      return [o.textStyle.color, o.xAxis.axisLabel.color];
+    };
+    await waitFor(() => expect(colours()).toEqual(['#1b2430', '#1b2430']));
+    const before = chart().options.length;
+    // As the top bar's toggle and Settings do it: the attribute on <html> changes.
+    await act(async () => {
+      document.documentElement.dataset.theme = 'dark';
+    });
+    await waitFor(() => expect(colours()).toEqual(['#e6e9ee', '#e6e9ee']));
+    expect(chart().options.length).toBe(before + 1);
+    expect(charts.filter((c) => !c.disposed)).toHaveLength(1);
+    await act(async () => {
+      document.documentElement.dataset.theme = 'light';
+    });
+    await waitFor(() => expect(colours()).toEqual(['#1b2430', '#1b2430']));
+  });
+
   it('switching the object starts a fresh query for it', async () => {
     await openBuilder({ object: 'invoice' });
     click('+ Group');

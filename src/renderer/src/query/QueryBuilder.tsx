@@ -11,6 +11,7 @@ import { useDescriptions } from '../components/describe';
 import { ErrorNote, errorText } from '../components/ErrorNote';
 import { formatValue } from '../components/format';
 import type { ScreenProps } from '../shell/screens';
+import { useTheme } from '../shell/theme';
 import { Chart } from './Chart';
 import { chartOption } from './chart';
 import {
@@ -70,7 +71,8 @@ function Builder({ desc, objects, state, setState, savedId, setSavedId }: Builde
   const [saveMsg, setSaveMsg] = useState<string | null>(null);
   const [saved, reloadSaved] = useQuery('queries.list', {});
   const handle = useRef<StreamHandle | null>(null);
-  const dark = document.documentElement.dataset.theme !== 'light';
+  // Canvas charts do not follow CSS variables: re-build the option when the theme changes.
+  const dark = useTheme() === 'dark';
 
   let ast: Record<string, unknown> | null = null;
   let buildError: BuilderError | null = null;
