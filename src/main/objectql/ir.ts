@@ -20,7 +20,20 @@ export class Param {
     readonly value: unknown,
     readonly kind: ValueKind,
   ) {}
+
+  /** In the shape key a value is its placeholder; `shapeOf` collects it (see there). */
+  toJSON(): string {
+    if (collecting) {
+      this.index = collecting.length;
+      collecting.push(this);
+    }
+    // Whole and fractional numbers compile differently on PostgreSQL (an integer column keeps its index).
+    return `?${this.kind}${this.kind === 'number' && !Number.isInteger(this.value) ? '.f' : ''}`;
+  }
 }
+
+/** The Params met by the `JSON.stringify` of the running `shapeOf`, in serialisation order. */
+let collecting: Param[] | null = null;
 
 export interface ColumnRef {
   /** Table alias: `t0` is the queried object, `t1`… the joins. */
@@ -135,17 +148,19 @@ export interface BoundQuery {
   offset: Param;
 }
 
-/** Every `Param` of a bound query in a deterministic order, and the query's shape with the values left out. */
+/**
+ * Every `Param` of a bound query in a deterministic order, and the query's shape with the values left out.
+ * Params serialise themselves (`toJSON`) rather than through a replacer function, which keeps
+ * `JSON.stringify` on its native fast path (this runs for every query).
+ */
 export function shapeOf(q: BoundQuery): { key: string; values: unknown[]; params: Param[] } {
   const params: Param[] = [];
-  const key = JSON.stringify(q, (_k, v) => {
-    if (v instanceof Param) {
-      v.index = params.length;
-      params.push(v);
-      // Whole and fractional numbers compile differently on PostgreSQL (an integer column keeps its index).
-      return `?${v.kind}${v.kind === 'number' && !Number.isInteger(v.value) ? '.f' : ''}`;
-    }
-    return v;
-  });
+  collecting = params;
+  let key: string;
+  try {
+    key = JSON.stringify(q);
+  } finally {
+    collecting = null;
+  }
   return { key, values: params.map((p) => p.value), params };
 }

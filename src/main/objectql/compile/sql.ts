@@ -207,7 +207,10 @@ class SqlCompiler {
       const nulls = this.d === 'mysql' || neverNull ? '' : s.desc ? ' NULLS LAST' : ' NULLS FIRST';
       sel = sel.orderBy(sql`${e} ${sql.raw(dir + nulls)}`);
     }
-    sel = sel.limit(this.slot(q.limit) as never).offset(this.slot(q.offset) as never);
+    // SQLite's planner reads a bare LIMIT/OFFSET parameter, which makes every rebind re-prepare the statement
+    // (+4 µs on a 1.4 µs primary-key read); behind a CAST the value is opaque to it and the plan is kept.
+    const page = (p: Param) => (this.d === 'sqlite' ? sql`CAST(${this.slot(p)} AS INTEGER)` : this.slot(p));
+    sel = sel.limit(page(q.limit) as never).offset(page(q.offset) as never);
     const compiled = sel.compile();
     const slots = compiled.parameters.map((p) => {
       if (!(p instanceof Slot)) throw new Error('a value reached the SQL without a parameter slot');
