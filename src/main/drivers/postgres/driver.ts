@@ -4,6 +4,7 @@
  * a read can never write; the explicit `write` path opens `BEGIN READ WRITE` and exists only when the
  * datasource allows writes. Aborting a query runs `pg_cancel_backend` from a separate connection.
  */
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 import Cursor from 'pg-cursor';
 import type { DatasourceDefinition } from '../../metadata/datasource';
@@ -23,6 +24,8 @@ import { toPgConnectionError } from './errors';
 
 type PgDef = Extract<DatasourceDefinition, { driver: 'postgres' }>;
 
+const PREPARED_STATEMENT_CAP = 500;
+
 export class PostgresDriver implements SqlDriver {
   readonly kind = 'sql' as const;
   readonly dialect = 'postgres' as const;
@@ -31,6 +34,8 @@ export class PostgresDriver implements SqlDriver {
   readonly capabilities: DriverCapabilities;
   readonly applicationName: string;
   private pool: pg.Pool | null = null;
+  /** SQL text → prepared-statement name (see statementName). */
+  private readonly statementNames = new Map<string, string>();
   private opening: Promise<pg.Pool> | null = null;
   private clientConfig: pg.ClientConfig | null = null;
   private password: string | undefined;
@@ -146,6 +151,20 @@ export class PostgresDriver implements SqlDriver {
     }
   }
 
+  /**
+   * A named (server-side prepared) statement for SQL we have seen before, so the server parses and plans
+   * it once per connection instead of on every call — ObjectQL's shape cache keeps the set of texts small.
+   * Bounded: past the cap, new texts run unnamed, so ad-hoc SQL cannot grow every connection's statement list.
+   */
+  private statementName(sql: string): string | undefined {
+    let name = this.statementNames.get(sql);
+    if (name) return name;
+    if (this.statementNames.size >= PREPARED_STATEMENT_CAP || sql.length > 16_384) return undefined;
+    name = `od_${createHash('sha1').update(sql).digest('hex').slice(0, 24)}`;
+    this.statementNames.set(sql, name);
+    return name;
+  }
+
   private async run<R>(client: pg.PoolClient, compiled: CompiledQuery, opts: QueryOptions, readWrite: boolean): Promise<pg.QueryResult<R & pg.QueryResultRow>> {
     let aborted = false;
     const pid = (client as unknown as { processID: number }).processID;
@@ -161,9 +180,13 @@ export class PostgresDriver implements SqlDriver {
         await client.query(readWrite ? 'begin read write' : 'begin read only');
         if (opts.timeoutMs !== undefined) await client.query(`select set_config('statement_timeout', $1, true)`, [String(Math.max(1, Math.floor(opts.timeoutMs)))]);
       }
-      const res = opts.rowMode === 'array'
-        ? await client.query<R & pg.QueryResultRow>({ text: compiled.sql, values: compiled.parameters as unknown[], rowMode: 'array' } as pg.QueryConfig)
-        : await client.query<R & pg.QueryResultRow>(compiled.sql, compiled.parameters as unknown[]);
+      const name = this.statementName(compiled.sql);
+      const res = await client.query<R & pg.QueryResultRow>({
+        text: compiled.sql,
+        values: compiled.parameters as unknown[],
+        ...(name ? { name } : {}),
+        ...(opts.rowMode === 'array' ? { rowMode: 'array' } : {}),
+      } as pg.QueryConfig);
       if (wrap) await client.query('commit');
       return res;
     } catch (e) {
