@@ -42,6 +42,27 @@ export interface QueryResult<R = Row> {
 export interface WriteResult {
   rowCount: number;
   rows: Row[];
+  /**
+   * For an INSERT that changed rows: the id the database assigned — SQLite `lastInsertRowid`, MySQL/MariaDB
+   * `insertId` (only when the table has an AUTO_INCREMENT column). PostgreSQL answers with RETURNING rows.
+   */
+  insertId?: number | string;
+}
+
+/** Cancellation and the statement timeout of a whole transaction, applied as in `write()`. */
+export interface TransactionOptions {
+  /** Aborting cancels the running statement on the server and rolls the transaction back. */
+  signal?: AbortSignal;
+  /** Overrides the datasource's `queryTimeoutMs` for every statement of the transaction. */
+  timeoutMs?: number;
+}
+
+/** The statements of one open read-write transaction, on one connection. Valid only inside `transaction(fn)`. */
+export interface SqlTransaction {
+  readonly dialect: SqlDialect;
+  /** A read inside the transaction: it sees the transaction's own uncommitted writes. */
+  query<R = Row>(compiled: CompiledQuery, opts?: { rowMode?: RowMode }): Promise<QueryResult<R>>;
+  write(compiled: CompiledQuery): Promise<WriteResult>;
 }
 
 export interface ConnectionCheck {
@@ -102,6 +123,13 @@ export interface SqlDriver extends DriverBase {
   stream<R = Row>(compiled: CompiledQuery, opts?: StreamOptions): AsyncIterable<R>;
   /** The only path that may change data; throws `WriteNotAllowedError` unless `allowWrites` and not `readOnly`. */
   write(compiled: CompiledQuery, opts?: QueryOptions): Promise<WriteResult>;
+  /**
+   * Runs `fn` in ONE read-write transaction on one connection (SQLite `BEGIN IMMEDIATE`, PostgreSQL
+   * `BEGIN READ WRITE`, MySQL `START TRANSACTION READ WRITE`): committed when `fn` resolves, rolled back
+   * when it throws (or the signal aborts, or a statement times out). Same switch as `write()`: throws
+   * `WriteNotAllowedError` unless `allowWrites` and not `readOnly`.
+   */
+  transaction<T>(fn: (tx: SqlTransaction) => Promise<T>, opts?: TransactionOptions): Promise<T>;
 }
 
 export type Pipeline = Record<string, unknown>[];

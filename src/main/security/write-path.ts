@@ -9,6 +9,10 @@
  * record it leaves behind is inside the user's rules and every lookup it sets points at a record the user
  * can read — checked inside the same statement; only after such a statement changed 0 rows does a read
  * find which check failed, to name it in the refusal. MongoDB datasources refuse writes.
+ *
+ * Each write is prepared first (every key, field and value checked, the statement compiled — no database
+ * access) and then run against an executor: the driver itself for one write, or one open transaction for a
+ * batch (`executeBatch`): every write of a batch on one datasource, all committed or none.
  */
 import { ApiError } from '../../shared/api/errors';
 import type { DriverRegistry } from '../drivers';
@@ -24,7 +28,7 @@ import type { AccessScope, RowFilter } from './access-scope';
 import { rowCondition } from './apply-permissions';
 import { PermissionDeniedError } from './errors';
 import type { UserDefinition } from '../metadata/security-config';
-import type { SqlDriver } from '../drivers/types';
+import type { CompiledQuery, QueryResult, SqlDriver, WriteResult } from '../drivers/types';
 import { valueChecks, type ValueCheck } from './write-rules';
 
 export type WriteKind = 'create' | 'update' | 'delete';
@@ -40,7 +44,30 @@ export interface WriteRequest {
 export interface WriteOutcome {
   object: string;
   rowCount: number;
+  /** The record's key: as given for update/delete; for a create, given in values or assigned by the database. */
   key?: Record<string, string | number>;
+}
+
+export interface WriteContext {
+  ws: Workspace;
+  user: UserDefinition;
+  scope: AccessScope;
+  drivers: DriverRegistry;
+  signal?: AbortSignal;
+}
+
+/** Where a prepared write runs its statements: the driver (its own transaction per statement) or one open transaction. */
+export interface WriteExecutor {
+  write(compiled: CompiledQuery): Promise<WriteResult>;
+  query(compiled: CompiledQuery): Promise<QueryResult>;
+}
+
+/** A write whose keys, fields and values were all checked and whose statement is compiled; nothing ran yet. */
+export interface PreparedWrite {
+  object: string;
+  datasource: string;
+  driver: SqlDriver;
+  run(exec: WriteExecutor): Promise<WriteOutcome>;
 }
 
 const VERB: Record<WriteKind, { flag: 'create' | 'edit' | 'delete'; permission: string; word: string }> = {
@@ -49,7 +76,22 @@ const VERB: Record<WriteKind, { flag: 'create' | 'edit' | 'delete'; permission: 
   delete: { flag: 'delete', permission: 'allowDelete', word: 'delete records of' },
 };
 
-export async function executeWrite(req: WriteRequest, ctx: { ws: Workspace; user: UserDefinition; scope: AccessScope; drivers: DriverRegistry; signal?: AbortSignal }): Promise<WriteOutcome> {
+/** One write, in its own statement (and the driver's own transaction). */
+export async function executeWrite(req: WriteRequest, ctx: WriteContext): Promise<WriteOutcome> {
+  const prepared = prepareWrite(req, ctx);
+  const { driver } = prepared;
+  return prepared.run({
+    write: (compiled) => driver.write(compiled, { signal: ctx.signal }),
+    query: (compiled) => driver.query(compiled, { signal: ctx.signal }),
+  });
+}
+
+/**
+ * Checks the three keys, the fields and the values of one write and compiles its statement; throws the
+ * refusal without touching the database. `run` then executes it (and, after a checked statement changed 0
+ * rows, the reads that name the refusal) on the executor it is given.
+ */
+export function prepareWrite(req: WriteRequest, ctx: WriteContext): PreparedWrite {
   const { ws, scope } = ctx;
   const object = ws.objects.get(req.object);
   const access = scope.object(req.object);
@@ -118,9 +160,26 @@ export async function executeWrite(req: WriteRequest, ctx: { ws: Workspace; user
     }
     if (missing.length > 0) throw new QueryError('invalid_value', 'values', `required field(s) missing: ${missing.join(', ')}`);
     const row: NewRow = { columns, values };
-    const res = await driver.write(compileInsert(dialect, t, values, combined(row)), { signal: ctx.signal });
-    if (res.rowCount === 0 && checks.length > 0) await refuseFailedCheck(driver, t, checks, row, rowCheck, ctx.signal);
-    return { object: object.name, rowCount: res.rowCount };
+    // The key of the new record: given in values, else assigned by the database (a single-column key only).
+    const given = givenKey(object.primaryKey, req.values ?? {});
+    const assigned = !given && object.primaryKey.length === 1 ? object.primaryKey[0]! : undefined;
+    const assignedColumn = assigned ? object.fields[assigned]!.column ?? assigned : undefined;
+    const compiled = compileInsert(dialect, t, values, combined(row), assignedColumn && dialect === 'postgres' ? [assignedColumn] : []);
+    return {
+      object: object.name,
+      datasource: ds.name,
+      driver,
+      async run(exec) {
+        const res = await exec.write(compiled);
+        if (res.rowCount === 0 && checks.length > 0) await refuseFailedCheck(exec, driver.dialect, t, checks, row, rowCheck);
+        let key = given;
+        if (!key && assigned && res.rowCount > 0) {
+          const id = dialect === 'postgres' ? res.rows[0]?.[assignedColumn!] : NUMERIC_KEY.has(object.fields[assigned]!.type) || dialect === 'mysql' ? res.insertId : undefined;
+          if (typeof id === 'number' || typeof id === 'string') key = { [assigned]: id };
+        }
+        return { object: object.name, rowCount: res.rowCount, ...(key ? { key } : {}) };
+      },
+    };
   }
 
   const key = normaliseKey(object.primaryKey, req.key, object.name);
@@ -130,21 +189,111 @@ export async function executeWrite(req: WriteRequest, ctx: { ws: Workspace; user
   const guard = rows === 'all' ? undefined : guardSelect(ws, object.name, key, rows, dialect);
   const row: NewRow = { columns, values, key: keyColumns };
   const compiled = req.kind === 'update' ? compileUpdate(dialect, t, keyColumns, values, guard, combined(row)) : compileDelete(dialect, t, keyColumns, guard);
-  const res = await driver.write(compiled, { signal: ctx.signal });
-  if (res.rowCount === 0 && checks.length > 0) {
-    // Was it the record (missing, or outside the rules before the change) or the new values?
-    const old = await driver.query(guard ?? engineSelect(ws, object.name, key as Filter, dialect), { signal: ctx.signal });
-    if (old.rows.length > 0) await refuseFailedCheck(driver, t, checks, row, rowCheck, ctx.signal);
+  return {
+    object: object.name,
+    datasource: ds.name,
+    driver,
+    async run(exec) {
+      const res = await exec.write(compiled);
+      if (res.rowCount === 0 && checks.length > 0) {
+        // Was it the record (missing, or outside the rules before the change) or the new values?
+        const old = await exec.query(guard ?? engineSelect(ws, object.name, key as Filter, dialect));
+        if (old.rows.length > 0) await refuseFailedCheck(exec, dialect, t, checks, row, rowCheck);
+      }
+      if (res.rowCount === 0) {
+        throw new ApiError(
+          'not_found',
+          `no record of "${object.name}" with key ${JSON.stringify(key)} that you may ${req.kind === 'update' ? 'edit' : 'delete'}`,
+          'key',
+          { code: guard ? 'not_writable' : 'no_record' },
+        );
+      }
+      return { object: object.name, rowCount: res.rowCount, key };
+    },
+  };
+}
+
+const NUMERIC_KEY = new Set(['number', 'autonumber']);
+
+/** The whole primary key when `values` gives every part of it as a string or number. */
+function givenKey(pk: string[], values: Record<string, unknown>): Record<string, string | number> | undefined {
+  if (pk.length === 0) return undefined;
+  const key: Record<string, string | number> = {};
+  for (const k of pk) {
+    const v = values[k];
+    if (typeof v !== 'string' && typeof v !== 'number') return undefined;
+    key[k] = v;
   }
-  if (res.rowCount === 0) {
-    throw new ApiError(
-      'not_found',
-      `no record of "${object.name}" with key ${JSON.stringify(key)} that you may ${req.kind === 'update' ? 'edit' : 'delete'}`,
-      'key',
-      { code: guard ? 'not_writable' : 'no_record' },
-    );
+  return key;
+}
+
+/** What one write of a batch came to (for the per-write audit). */
+export type BatchWriteStatus = 'ok' | 'rolled_back' | 'failed' | 'not_run';
+
+/** A batch that changed nothing: write `index` (0-based) was refused or failed (`index === total`: the COMMIT failed). */
+export class BatchWriteError extends Error {
+  constructor(
+    readonly index: number,
+    readonly total: number,
+    /** The refusal or failure itself (an ApiError, a driver error …). */
+    readonly failure: unknown,
+    /** Per write: how far it got before the batch was rolled back. */
+    readonly statuses: BatchWriteStatus[],
+  ) {
+    super(failure instanceof Error ? failure.message : String(failure));
+    this.name = 'BatchWriteError';
   }
-  return { object: object.name, rowCount: res.rowCount, key };
+}
+
+export interface BatchOutcome {
+  datasource: string;
+  rowCount: number;
+  results: WriteOutcome[];
+}
+
+/**
+ * Every write of the batch in ONE transaction on one datasource, each through exactly the checks of a
+ * single write (three keys, fields, values, record rules in the statement). All are prepared before the
+ * transaction opens, so a refusal by a key, field or value costs no database work; a refusal or failure
+ * while running rolls back everything already written. A batch naming objects of two datasources is refused.
+ */
+export async function executeBatch(reqs: WriteRequest[], ctx: WriteContext): Promise<BatchOutcome> {
+  const total = reqs.length;
+  const statuses: BatchWriteStatus[] = reqs.map(() => 'not_run');
+  const fail = (index: number, cause: unknown): never => {
+    if (index < total) statuses[index] = 'failed';
+    throw new BatchWriteError(index, total, cause, statuses);
+  };
+  const prepared: PreparedWrite[] = [];
+  for (const [i, req] of reqs.entries()) {
+    let p: PreparedWrite;
+    try {
+      p = prepareWrite(req, ctx);
+    } catch (e) {
+      return fail(i, e);
+    }
+    const first = prepared[0];
+    if (first && p.datasource !== first.datasource) {
+      return fail(i, new ApiError('bad_request', `"${p.object}" is on the datasource "${p.datasource}" but this batch writes to "${first.datasource}" ("${first.object}"): one batch is one transaction on one datasource — send a batch per datasource`, 'object'));
+    }
+    prepared.push(p);
+  }
+  if (prepared.length === 0) throw new ApiError('bad_request', 'a batch needs at least one write', 'writes');
+  const { driver, datasource } = prepared[0]!;
+  const results: WriteOutcome[] = [];
+  let current = 0;
+  try {
+    await driver.transaction(async (tx) => {
+      for (; current < total; current++) {
+        results.push(await prepared[current]!.run(tx));
+        statuses[current] = 'ok';
+      }
+    }, { signal: ctx.signal });
+  } catch (e) {
+    for (let i = 0; i < current && i < total; i++) statuses[i] = 'rolled_back';
+    return fail(current, e);
+  }
+  return { datasource, rowCount: results.reduce((n, r) => n + r.rowCount, 0), results };
 }
 
 function normaliseKey(pk: string[], key: KeyInput | undefined, object: string): Record<string, string | number> {
@@ -181,15 +330,15 @@ function guardSelect(ws: Workspace, name: string, key: Record<string, string | n
  * the rules changed in between; nothing was written, and saying so beats guessing a rule.
  */
 async function refuseFailedCheck(
-  driver: SqlDriver,
+  exec: WriteExecutor,
+  dialect: SqlDriver['dialect'],
   t: TableRef,
   checks: ValueCheck[],
   row: NewRow,
   rowCheck: (row: NewRow, condition: Filter) => RowCheck,
-  signal?: AbortSignal,
 ): Promise<never> {
   for (const c of checks) {
-    const probe = await driver.query(compileRowProbe(driver.dialect, t, rowCheck(row, c.condition)), { signal });
+    const probe = await exec.query(compileRowProbe(dialect, t, rowCheck(row, c.condition)));
     if (probe.rows.length === 0) throw c.refusal();
   }
   throw new ApiError('unavailable', 'nothing was written: the record or the records and rules it depends on changed while it was being written — try again');

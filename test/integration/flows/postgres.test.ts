@@ -1,7 +1,7 @@
 /**
  * Flows against a real PostgreSQL Chinook (snake_case): a change-polling flow picks an inserted row up
  * exactly once; an approved update changes exactly the previewed rows; a batch refused half-way leaves the
- * database as it was (checksum). The app never creates a table, trigger or row of its own there.
+ * database as it was (checksum: the run's writes are one data.batch transaction). The app never creates a table, trigger or row of its own there.
  */
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -122,6 +122,11 @@ describe('flows on PostgreSQL', () => {
     expect(await checksum()).toBe(before);
     await app.audit.flush();
     const denied = app.audit.list({ user: 'ops.olivia', outcome: 'denied' });
-    expect(denied.map((e) => [e.operation, e.via, e.reason])).toEqual([['data.update', 'flow', `flow mixed run ${r.id}`]]);
+    // The refused write and the batch it belonged to; the three before it ran in the transaction and were rolled back.
+    expect(denied.map((e) => [e.operation, e.via, e.reason])).toEqual([
+      ['data.update', 'flow', `flow mixed run ${r.id}`],
+      ['data.batch', 'flow', `flow mixed run ${r.id}`],
+    ]);
+    expect(r.error).toMatch(/nothing was written: the run's 4 write\(s\) are one transaction/);
   });
 });

@@ -118,6 +118,7 @@ describe('flow runs', () => {
       ['flow', 'ok'],
       ['flow', 'ok'],
     ]);
+    expect(entries.filter((e) => e.operation === 'data.batch').map((e) => e.outcome)).toEqual(['ok']);
     expect(entries.some((e) => e.operation === 'data.query' && e.via === 'flow')).toBe(true);
     expect(entries.some((e) => e.operation === 'flow.notify')).toBe(true);
     expect(done.auditReason).toBe(`flow stamp_usa run ${r.id}`);
@@ -148,7 +149,7 @@ describe('flow runs', () => {
     expect(sqliteChecksum(ws.sqliteFile!)).toBe(before);
   });
 
-  test('a write refused half-way leaves no half-written batch: written records are restored', async () => {
+  test('a write refused half-way leaves no half-written batch: the one transaction is rolled back', async () => {
     // Olivia may edit only USA invoices; 404 (Czech Republic) is readable to her but refused on write.
     const { run, ws, app } = await open({
       'mixed.flow.ts': flowFile(`{
@@ -163,7 +164,7 @@ describe('flow runs', () => {
     const before = sqliteChecksum(ws.sqliteFile!);
     const r = await run('mixed');
     expect(r.status).toBe('failed');
-    expect(r.error).toMatch(/step "fix" \(steps\.1\): writing invoice \{"invoice_id":404\} failed \(not_found: no record of "invoice" .* that you may edit\); the 3 record\(s\) already written were restored/);
+    expect(r.error).toMatch(/step "fix" \(steps\.1\): writing invoice \{"invoice_id":404\} failed \(not_found: no record of "invoice" .* that you may edit\); nothing was written: the run's 4 write\(s\) are one transaction/);
     expect(r.preview!.changes[0]!.records.map((x) => [x.key!.invoice_id, x.status])).toEqual([
       [103, 'undone'],
       [201, 'undone'],
@@ -174,7 +175,18 @@ describe('flow runs', () => {
     expect(sqliteChecksum(ws.sqliteFile!)).toBe(before);
     await app.audit.flush();
     const denied = app.audit.list({ user: 'ops.olivia', outcome: 'denied' });
-    expect(denied.map((e) => [e.operation, e.via, e.reason])).toEqual([['data.update', 'flow', `flow mixed run ${r.id}`]]);
+    expect(denied.map((e) => [e.operation, e.via, e.reason])).toEqual([
+      ['data.update', 'flow', `flow mixed run ${r.id}`],
+      ['data.batch', 'flow', `flow mixed run ${r.id}`],
+    ]);
+    // The three updates that ran inside the transaction are recorded as rolled back, not as changes.
+    const writes = app.audit.list({ user: 'ops.olivia' }).filter((e) => e.operation === 'data.update');
+    expect(writes.map((e) => [JSON.parse(e.ast!).id.invoice_id, e.outcome, e.errorCode ?? null])).toEqual([
+      [103, 'error', 'cancelled.rolled_back'],
+      [201, 'error', 'cancelled.rolled_back'],
+      [299, 'error', 'cancelled.rolled_back'],
+      [404, 'denied', 'not_found.not_writable'],
+    ]);
   });
 
   test('on a read-only datasource the update is refused: 0 rows changed and a denial in the audit', async () => {
@@ -190,10 +202,14 @@ describe('flow runs', () => {
     const r = await run('stamp_usa');
     expect(r.status).toBe('failed');
     expect(r.error).toMatch(/forbidden: update refused: the datasource "chinook" does not allow writes/);
-    expect(r.error).toMatch(/nothing had been written/);
+    expect(r.error).toMatch(/nothing was written/);
+    expect(r.preview!.changes[0]!.records.map((x) => x.status)).toEqual(['failed', 'pending', 'pending']);
     expect(sqliteChecksum(file)).toBe(before);
     await app.audit.flush();
-    expect(app.audit.list({ outcome: 'denied' }).map((e) => [e.user, e.via, e.operation, e.reason])).toEqual([['ops.olivia', 'flow', 'data.update', `flow stamp_usa run ${r.id}`]]);
+    expect(app.audit.list({ outcome: 'denied' }).map((e) => [e.user, e.via, e.operation, e.reason])).toEqual([
+      ['ops.olivia', 'flow', 'data.update', `flow stamp_usa run ${r.id}`],
+      ['ops.olivia', 'flow', 'data.batch', `flow stamp_usa run ${r.id}`],
+    ]);
   });
 
   test('limits: more records than maxRecords, or more time than maxSeconds, stop the run before anything is written', async () => {

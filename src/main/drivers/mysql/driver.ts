@@ -18,7 +18,7 @@ import {
 import { isoLocal, onAbort, poolSettings, resolvePassword, writesAllowed } from '../shared';
 import type {
   CompiledQuery, ConnectionCheck, DriverCapabilities, DriverContext, DriverStatus, QueryOptions, QueryResult, Row,
-  SqlDriver, StreamOptions, WriteResult,
+  SqlDriver, SqlTransaction, StreamOptions, TransactionOptions, WriteResult,
 } from '../types';
 import { toMysqlConnectionError } from './errors';
 
@@ -54,6 +54,15 @@ function typeCast(field: CastField, next: () => unknown): unknown {
     default:
       return next();
   }
+}
+
+function writeResult(result: unknown): WriteResult {
+  if (Array.isArray(result)) return { rows: result as Row[], rowCount: result.length };
+  const r = result as { affectedRows?: number; insertId?: number | string };
+  const rowCount = Number(r.affectedRows ?? 0);
+  // insertId is 0 unless the statement inserted into a table with an AUTO_INCREMENT column.
+  const id = r.insertId;
+  return id !== undefined && rowCount > 0 && Number(id) > 0 ? { rows: [], rowCount, insertId: id } : { rows: [], rowCount };
 }
 
 export class MysqlDriver implements SqlDriver {
@@ -295,11 +304,82 @@ export class MysqlDriver implements SqlDriver {
     if (!this.writable) throw new WriteNotAllowedError(this.datasource);
     const conn = await this.connect();
     try {
-      const result = await this.run(conn, compiled, opts, true);
-      if (Array.isArray(result)) return { rows: result as Row[], rowCount: result.length };
-      return { rows: [], rowCount: Number((result as { affectedRows?: number }).affectedRows ?? 0) };
+      return writeResult(await this.run(conn, compiled, opts, true));
     } finally {
       conn.release();
+    }
+  }
+
+  /**
+   * `START TRANSACTION READ WRITE` … `COMMIT` on one pooled connection. Every statement gets the timeout
+   * (`timeoutMs`, else `queryTimeoutMs`) as in `write()`; aborting runs `KILL QUERY` on the connection's
+   * thread from another connection — any failure rolls the whole transaction back.
+   */
+  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    if (!this.writable) throw new WriteNotAllowedError(this.datasource);
+    if (opts.signal?.aborted) throw new QueryCancelledError(this.datasource);
+    const conn = await this.connect();
+    let aborted = false;
+    let killing: Promise<void> | null = null;
+    const off = onAbort(opts.signal, () => {
+      aborted = true;
+      killing = this.killQuery(conn.threadId);
+    });
+    const errOpts: QueryOptions = { signal: opts.signal, timeoutMs: opts.timeoutMs };
+    let open = true;
+    let broken = false;
+    const statement = async (compiled: CompiledQuery, rowMode?: QueryOptions['rowMode']): Promise<unknown> => {
+      if (!open) throw new Error(`the transaction on "${this.datasource}" has already ended`);
+      if (aborted || opts.signal?.aborted) throw new QueryCancelledError(this.datasource);
+      const t = this.timed(compiled.sql, opts.timeoutMs ?? this.def.queryTimeoutMs);
+      try {
+        if (t.before) await conn.query(t.before);
+        try {
+          const values = compiled.parameters as never;
+          const [result] = rowMode === 'array' ? await conn.execute({ sql: t.sql, rowsAsArray: true }, values) : await conn.execute(t.sql, values);
+          return result;
+        } finally {
+          if (t.after) await conn.query(t.after).catch(() => {});
+        }
+      } catch (e) {
+        throw this.queryError(e, errOpts, aborted);
+      }
+    };
+    try {
+      try {
+        await conn.query('START TRANSACTION READ WRITE');
+      } catch (e) {
+        throw this.queryError(e, errOpts, aborted);
+      }
+      const tx: SqlTransaction = {
+        dialect: 'mysql',
+        query: async <R = Row>(compiled: CompiledQuery, o: { rowMode?: QueryOptions['rowMode'] } = {}) => {
+          const result = await statement(compiled, o.rowMode);
+          const rows = (Array.isArray(result) ? result : []) as R[];
+          return { rows, rowCount: rows.length };
+        },
+        write: async (compiled: CompiledQuery) => writeResult(await statement(compiled)),
+      };
+      const result = await fn(tx);
+      if (aborted || opts.signal?.aborted) throw new QueryCancelledError(this.datasource);
+      try {
+        await conn.query('COMMIT');
+      } catch (e) {
+        throw this.queryError(e, errOpts, aborted);
+      }
+      return result;
+    } catch (e) {
+      await conn.query('ROLLBACK').catch(() => {
+        broken = true;
+      });
+      throw e;
+    } finally {
+      open = false;
+      off();
+      if (killing) await killing;
+      // A connection whose rollback failed may still hold the transaction: never hand it to another caller.
+      if (broken) (conn as unknown as { destroy(): void }).destroy();
+      else conn.release();
     }
   }
 

@@ -17,7 +17,7 @@ import {
 import { onAbort, poolSettings, resolvePassword, writesAllowed } from '../shared';
 import type {
   CompiledQuery, ConnectionCheck, DriverCapabilities, DriverContext, DriverStatus, QueryOptions, QueryResult, Row,
-  SqlDriver, StreamOptions, WriteResult,
+  SqlDriver, SqlTransaction, StreamOptions, TransactionOptions, WriteResult,
 } from '../types';
 import { pgTypes } from './decode';
 import { toPgConnectionError } from './errors';
@@ -281,6 +281,80 @@ export class PostgresDriver implements SqlDriver {
       return { rows: res.rows, rowCount: res.rowCount ?? 0 };
     } finally {
       client.release();
+    }
+  }
+
+  /**
+   * `BEGIN READ WRITE` … `COMMIT` on one pooled client; `timeoutMs` becomes the transaction's
+   * statement_timeout (`set_config(…, true)`), and aborting cancels the running statement with
+   * pg_cancel_backend from another connection — any failure rolls the whole transaction back.
+   */
+  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    if (!this.writable) throw new WriteNotAllowedError(this.datasource);
+    if (opts.signal?.aborted) throw new QueryCancelledError(this.datasource);
+    const client = await this.connect();
+    const pid = (client as unknown as { processID: number }).processID;
+    let aborted = false;
+    let cancelling: Promise<void> | null = null;
+    const off = onAbort(opts.signal, () => {
+      aborted = true;
+      cancelling = this.cancelBackend(pid);
+    });
+    const errOpts: QueryOptions = { signal: opts.signal, timeoutMs: opts.timeoutMs };
+    let open = true;
+    let broken = false;
+    const statement = async <R>(compiled: CompiledQuery, rowMode?: QueryOptions['rowMode']): Promise<pg.QueryResult<R & pg.QueryResultRow>> => {
+      if (!open) throw new Error(`the transaction on "${this.datasource}" has already ended`);
+      if (aborted || opts.signal?.aborted) throw new QueryCancelledError(this.datasource);
+      const name = this.statementName(compiled.sql);
+      try {
+        return await client.query<R & pg.QueryResultRow>({
+          text: compiled.sql,
+          values: compiled.parameters as unknown[],
+          ...(name ? { name } : {}),
+          ...(rowMode === 'array' ? { rowMode: 'array' } : {}),
+        } as pg.QueryConfig);
+      } catch (e) {
+        throw this.queryError(e, errOpts, aborted);
+      }
+    };
+    try {
+      try {
+        await client.query('begin read write');
+        if (opts.timeoutMs !== undefined) await client.query(`select set_config('statement_timeout', $1, true)`, [String(Math.max(1, Math.floor(opts.timeoutMs)))]);
+      } catch (e) {
+        throw this.queryError(e, errOpts, aborted);
+      }
+      const tx: SqlTransaction = {
+        dialect: 'postgres',
+        query: async <R = Row>(compiled: CompiledQuery, o: { rowMode?: QueryOptions['rowMode'] } = {}) => {
+          const res = await statement<R>(compiled, o.rowMode);
+          return { rows: res.rows as R[], rowCount: res.rows.length };
+        },
+        write: async (compiled: CompiledQuery) => {
+          const res = await statement<Row>(compiled);
+          return { rows: res.rows, rowCount: res.rowCount ?? 0 };
+        },
+      };
+      const result = await fn(tx);
+      if (aborted || opts.signal?.aborted) throw new QueryCancelledError(this.datasource);
+      try {
+        await client.query('commit');
+      } catch (e) {
+        throw this.queryError(e, errOpts, aborted);
+      }
+      return result;
+    } catch (e) {
+      await client.query('rollback').catch(() => {
+        broken = true;
+      });
+      if (e instanceof ConnectionError) broken = true;
+      throw e;
+    } finally {
+      open = false;
+      off();
+      if (cancelling) await cancelling;
+      client.release(broken);
     }
   }
 

@@ -10,11 +10,11 @@ import Database from 'better-sqlite3';
 import type { DatasourceDefinition } from '../../metadata/datasource';
 import type { IntrospectOptions, Catalog } from '../../introspect/catalog';
 import { readSqliteCatalog } from '../../introspect/readers/sqlite';
-import { ConnectionError, DriverClosedError, QueryCancelledError, QueryError, WriteNotAllowedError, connectionMessage } from '../errors';
+import { ConnectionError, DriverClosedError, QueryCancelledError, QueryError, QueryTimeoutError, WriteNotAllowedError, connectionMessage } from '../errors';
 import { isoLocal, writesAllowed } from '../shared';
 import type {
   CompiledQuery, ConnectionCheck, DriverCapabilities, DriverContext, DriverStatus, QueryOptions, QueryResult, Row,
-  SqlDriver, StreamOptions, WriteResult,
+  SqlDriver, SqlTransaction, StreamOptions, TransactionOptions, WriteResult,
 } from '../types';
 
 type SqliteDef = Extract<DatasourceDefinition, { driver: 'sqlite' }>;
@@ -41,6 +41,11 @@ export class SqliteDriver implements SqlDriver {
   private closed = false;
   private readonly writable: boolean;
   private readonly statements = new Map<string, Prepared>();
+  /**
+   * Set while a transaction is open. There is one connection, so every other statement waits for it to end:
+   * otherwise another caller's read would see uncommitted rows, or its write would join the transaction.
+   */
+  private gate: Promise<void> | null = null;
 
   constructor(private readonly def: SqliteDef, ctx: DriverContext) {
     this.datasource = def.name;
@@ -109,7 +114,16 @@ export class SqliteDriver implements SqlDriver {
     return entry.raw;
   }
 
+  private async outsideTransactions(): Promise<void> {
+    while (this.gate) await this.gate;
+  }
+
   async query<R = Row>(compiled: CompiledQuery, opts: QueryOptions = {}): Promise<QueryResult<R>> {
+    if (this.gate) await this.outsideTransactions();
+    return this.read<R>(compiled, opts);
+  }
+
+  private read<R>(compiled: CompiledQuery, opts: QueryOptions): QueryResult<R> {
     if (opts.signal?.aborted) throw new QueryCancelledError(this.datasource);
     const { stmt, decode } = this.readStatement(compiled, opts.rowMode);
     try {
@@ -126,6 +140,7 @@ export class SqliteDriver implements SqlDriver {
   }
 
   async *stream<R = Row>(compiled: CompiledQuery, opts: StreamOptions = {}): AsyncIterable<R> {
+    if (this.gate) await this.outsideTransactions();
     const { stmt, decode } = this.readStatement(compiled, opts.rowMode);
     const batch = opts.batchSize ?? 1000;
     let n = 0;
@@ -139,6 +154,11 @@ export class SqliteDriver implements SqlDriver {
 
   async write(compiled: CompiledQuery): Promise<WriteResult> {
     if (!this.writable) throw new WriteNotAllowedError(this.datasource);
+    if (this.gate) await this.outsideTransactions();
+    return this.runWrite(compiled);
+  }
+
+  private runWrite(compiled: CompiledQuery): WriteResult {
     const { stmt } = this.prepare(compiled.sql);
     try {
       if (stmt.reader) {
@@ -146,9 +166,70 @@ export class SqliteDriver implements SqlDriver {
         return { rows, rowCount: rows.length };
       }
       const info = stmt.run(...(compiled.parameters as unknown[]));
+      // lastInsertRowid keeps the connection's last insert, so it says something only about an INSERT that inserted.
+      if (info.changes > 0 && /^\s*insert\b/i.test(compiled.sql)) {
+        const id = info.lastInsertRowid;
+        return { rows: [], rowCount: info.changes, insertId: typeof id === 'bigint' ? (id <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(id) : String(id)) : id };
+      }
       return { rows: [], rowCount: info.changes };
     } catch (e) {
       throw new QueryError(this.datasource, (e as Error).message, (e as { code?: string }).code);
+    }
+  }
+
+  /**
+   * `BEGIN IMMEDIATE … COMMIT` on the one connection (better-sqlite3's own `db.transaction()` needs a
+   * synchronous function; ours awaits). SQLite runs statements synchronously, so cancellation and the
+   * timeout are checked before every statement and before COMMIT; either rolls everything back.
+   */
+  async transaction<T>(fn: (tx: SqlTransaction) => Promise<T>, opts: TransactionOptions = {}): Promise<T> {
+    if (!this.writable) throw new WriteNotAllowedError(this.datasource);
+    await this.outsideTransactions();
+    let release!: () => void;
+    this.gate = new Promise<void>((r) => (release = r));
+    const timeoutMs = opts.timeoutMs ?? this.def.queryTimeoutMs;
+    const deadline = timeoutMs === undefined ? Infinity : performance.now() + timeoutMs;
+    let open = true;
+    const check = () => {
+      if (!open) throw new Error(`the transaction on "${this.datasource}" has already ended`);
+      if (opts.signal?.aborted) throw new QueryCancelledError(this.datasource);
+      if (performance.now() > deadline) throw new QueryTimeoutError(this.datasource, timeoutMs);
+    };
+    let db: Database.Database | null = null;
+    try {
+      check();
+      db = this.open();
+      this.control(db, 'BEGIN IMMEDIATE');
+      const tx: SqlTransaction = {
+        dialect: 'sqlite',
+        query: async <R = Row>(compiled: CompiledQuery, o: { rowMode?: QueryOptions['rowMode'] } = {}) => {
+          check();
+          return this.read<R>(compiled, o);
+        },
+        write: async (compiled: CompiledQuery) => {
+          check();
+          return this.runWrite(compiled);
+        },
+      };
+      const result = await fn(tx);
+      check();
+      this.control(db, 'COMMIT');
+      return result;
+    } catch (e) {
+      if (db?.inTransaction) db.exec('ROLLBACK');
+      throw e;
+    } finally {
+      open = false;
+      this.gate = null;
+      release();
+    }
+  }
+
+  private control(db: Database.Database, statement: 'BEGIN IMMEDIATE' | 'COMMIT'): void {
+    try {
+      db.exec(statement);
+    } catch (e) {
+      throw new QueryError(this.datasource, `${statement} failed: ${(e as Error).message}`, (e as { code?: string }).code);
     }
   }
 

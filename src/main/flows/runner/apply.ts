@@ -1,13 +1,14 @@
 /**
  * The second phase: carries out a preview. Writes go only through the governance operations
- * (data.update / data.create), so the datasource, object and user keys, record rules and the audit apply
- * to each. Before writing, every record to update is read again: if anything changed since the preview,
- * nothing is written. The API writes one record per call, so the batch is made all-or-nothing by undoing:
- * when a write fails, the records already written are restored to their previous values (created ones
- * deleted) and each record's fate is reported. Only after all writes succeed do notify, export and http act.
+ * (data.batch: every write through the checks of data.update / data.create), so the datasource, object and
+ * user keys, record rules and the audit apply to each. Before writing, every record to update is read again:
+ * if anything changed since the preview, nothing is written. All writes of a run are one transaction on one
+ * datasource, so a refused or failing write leaves nothing half-written, even if the app dies mid-way.
+ * Only after the batch committed do notify, export and http act.
  */
 import { createWriteStream } from 'node:fs';
 import { once } from 'node:events';
+import { ApiError } from '../../../shared/api/errors';
 import type { Session } from '../../../shared/api/session';
 import { csvChunks, xlsxChunks } from '../../desk/export-file';
 import type { ChangeSet, Effect, RecordChange } from '../model';
@@ -48,57 +49,52 @@ export async function checkStale(changes: ChangeSet[], ctx: ApplyContext, deps: 
   }
 }
 
-/** Writes every pending record; on the first failure undoes the written ones and rethrows. */
+/**
+ * Writes every pending record in ONE `data.batch` call: one transaction on the datasource, each write
+ * through the same governance checks as data.update/data.create. A refusal or failure of any write rolls the
+ * whole batch back — the records written before it in the transaction are marked `undone` (the database
+ * undid them), the failing one `failed`, the ones after it stay `pending` (never written).
+ */
 export async function applyChanges(changes: ChangeSet[], ctx: ApplyContext, deps: RunDeps): Promise<number> {
-  const written: { set: ChangeSet; record: RecordChange }[] = [];
-  for (const set of changes) {
-    for (const record of set.records) {
-      if (record.status !== 'pending') continue;
-      try {
-        if (set.kind === 'update') {
-          await deps.api.call('data.update', { object: set.object, key: record.key, values: record.after }, ctx.session, ctx.signal);
-        } else {
-          const res = (await deps.api.call('data.create', { object: set.object, values: record.after }, ctx.session, ctx.signal)) as { key?: Record<string, string | number> };
-          if (res.key && !record.key) record.key = res.key;
-        }
-        record.status = 'written';
-        written.push({ set, record });
-      } catch (e) {
-        const err = asRunError(e, set.step, set.path);
-        record.status = 'failed';
-        record.error = err.message;
-        const undone = await undo(written, ctx, deps);
-        const which = set.kind === 'update' ? `${set.object} ${JSON.stringify(record.key)}` : `a new ${set.object} record`;
-        throw new FlowRunError(
-          `writing ${which} failed (${err.message}); ${written.length === 0 ? 'nothing had been written' : undone.failed === 0 ? `the ${undone.ok} record(s) already written were restored` : `${undone.ok} written record(s) were restored and ${undone.failed} could not be — see each record in the preview`}`,
-          set.step,
-          set.path,
-          'write',
-        );
-      }
+  const items: { set: ChangeSet; record: RecordChange }[] = [];
+  for (const set of changes) for (const record of set.records) if (record.status === 'pending') items.push({ set, record });
+  if (items.length === 0) return 0;
+  const writes = items.map(({ set, record }) =>
+    set.kind === 'update' ? { kind: 'update', object: set.object, key: record.key, values: record.after } : { kind: 'create', object: set.object, values: record.after },
+  );
+  let res: { results: { key?: Record<string, string | number> }[] };
+  try {
+    res = (await deps.api.call('data.batch', { writes }, ctx.session, ctx.signal)) as typeof res;
+  } catch (e) {
+    const at = e instanceof ApiError ? /^writes\.(\d+)/.exec(e.path ?? '') : null;
+    const index = at ? Number(at[1]) : -1;
+    const failed = items[index];
+    const first = failed ?? items[0]!;
+    const err = asRunError(failed && e instanceof ApiError ? withoutBatchWording(e, writes[index]!, index, writes.length) : e, first.set.step, first.set.path);
+    items.forEach((item, i) => {
+      if (i < index) item.record.status = 'undone';
+    });
+    if (failed) {
+      failed.record.status = 'failed';
+      failed.record.error = err.message;
     }
+    const which = !failed ? 'the batch' : failed.set.kind === 'update' ? `${failed.set.object} ${JSON.stringify(failed.record.key)}` : `a new ${failed.set.object} record`;
+    throw new FlowRunError(`writing ${which} failed (${err.message}); nothing was written: the run's ${items.length} write(s) are one transaction`, first.set.step, first.set.path, 'write');
   }
-  return written.length;
+  items.forEach(({ record }, i) => {
+    record.status = 'written';
+    const key = res.results[i]?.key;
+    if (key && !record.key) record.key = key;
+  });
+  return items.length;
 }
 
-async function undo(written: { set: ChangeSet; record: RecordChange }[], ctx: ApplyContext, deps: RunDeps): Promise<{ ok: number; failed: number }> {
-  let ok = 0;
-  let failed = 0;
-  const session = { ...ctx.session, reason: `${ctx.session.reason} (undo after a failed write)` };
-  for (const { set, record } of [...written].reverse()) {
-    try {
-      if (set.kind === 'update') await deps.api.call('data.update', { object: set.object, key: record.key, values: record.before }, session);
-      else if (record.key) await deps.api.call('data.delete', { object: set.object, key: record.key }, session);
-      else throw new Error('the created record has no known key (give its primary key in values to make creates undoable)');
-      record.status = 'undone';
-      ok++;
-    } catch (e) {
-      record.status = 'not_undone';
-      record.error = `could not be restored: ${e instanceof Error ? e.message : String(e)}`;
-      failed++;
-    }
-  }
-  return { ok, failed };
+/** The refusal of one write as data.batch words it, without the batch's framing (the run says that itself). */
+function withoutBatchWording(e: ApiError, w: { kind: string; object: string; key?: unknown }, index: number, total: number): ApiError {
+  const prefix = `write ${index + 1} of ${total} (${w.kind} "${w.object}"${w.key !== undefined ? ` ${JSON.stringify(w.key)}` : ''}): `;
+  const suffix = ' — nothing was written: the whole batch was rolled back';
+  if (!e.message.startsWith(prefix) || !e.message.endsWith(suffix)) return e;
+  return new ApiError(e.code, e.message.slice(prefix.length, -suffix.length), e.path, e.details);
 }
 
 export async function performEffects(effects: Effect[], ctx: ApplyContext, deps: RunDeps): Promise<void> {

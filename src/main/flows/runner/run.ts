@@ -111,7 +111,7 @@ async function apply(run: RunRecord, deps: RunEnv, deadline: number, signal: Abo
     if (deps.clock().getTime() > deadline) throw new FlowRunError('the run exceeded limits.maxSeconds before writing; nothing was written', undefined, undefined, 'limit');
     await checkStale(preview.changes, ctx, deps, (o) => deps.objects(o)?.primaryKey);
     const written = await applyChanges(preview.changes, ctx, deps);
-    if (written) run.steps.push({ path: 'apply', id: 'writes', type: 'apply', status: 'done', summary: `wrote ${written} record(s)`, rows: written, operation: 'data.update/data.create' });
+    if (written) run.steps.push({ path: 'apply', id: 'writes', type: 'apply', status: 'done', summary: `wrote ${written} record(s)`, rows: written, operation: 'data.batch' });
     await performEffects(preview.effects, ctx, deps);
     for (const s of run.steps) if (s.status === 'deferred') s.status = 'done';
     return finish(run, deps, 'succeeded');

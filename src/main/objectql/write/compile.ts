@@ -49,13 +49,19 @@ function guarded(dialect: SqlDialect, t: TableRef, key: ColumnValue[], guard?: G
   return where;
 }
 
-export function compileInsert(dialect: SqlDialect, t: TableRef, values: ColumnValue[], check?: RowCheck): CompiledWrite {
+/**
+ * `returning` (PostgreSQL only): key columns the database assigns, answered as rows — how a create learns
+ * the key of a serial/identity record. SQLite and MySQL report the assigned id as the driver's `insertId`.
+ */
+export function compileInsert(dialect: SqlDialect, t: TableRef, values: ColumnValue[], check?: RowCheck, returning: string[] = []): CompiledWrite {
   if (values.length === 0) throw new Error('an insert needs at least one value');
+  if (returning.length > 0 && dialect !== 'postgres') throw new Error('RETURNING is used on PostgreSQL only');
   const cols = sql.join(values.map((v) => sql.id(v.column)));
   const vals = sql.join(values.map((v) => sql`${v.value}`));
-  const statement = check
+  let statement = check
     ? sql`INSERT INTO ${table(t)} (${cols}) SELECT ${vals}${dialect === 'mysql' ? sql` FROM DUAL` : sql``} WHERE EXISTS (SELECT 1 FROM (${rowCheckSelect(dialect, t, check)}) ${sql.id('n')})`
     : sql`INSERT INTO ${table(t)} (${cols}) VALUES (${vals})`;
+  if (returning.length > 0) statement = sql`${statement} RETURNING ${sql.join(returning.map((c) => sql.id(c)))}`;
   const c = statement.compile(builders[dialect]);
   return { sql: c.sql, parameters: c.parameters };
 }
