@@ -62,8 +62,11 @@ interface Target {
 }
 
 function engineFor(driver: Driver, ds: DatasourceDefinition): ObjectQL {
+  // One object, as the app's resolvers answer (scopedResolver keeps what it resolved): a fresh copy per lookup
+  // would cost every query an allocation the app does not make.
+  const order = { ...orders, datasource: ds.name };
   return new ObjectQL({
-    objects: (n) => (n === orders.name ? { ...orders, datasource: ds.name } : undefined),
+    objects: (n) => (n === orders.name ? order : undefined),
     drivers: () => driver,
     maxLimit: 1_000_000,
   });

@@ -13,8 +13,19 @@ function fnv1a(s: string): string {
   return (h >>> 0).toString(36);
 }
 
+/** Hashes of recent sort fingerprints: a full page of every query makes a cursor, from a handful of orders. */
+const hashes = new Map<string, string>();
+function fingerprintHash(sortFingerprint: string): string {
+  let h = hashes.get(sortFingerprint);
+  if (h === undefined) {
+    if (hashes.size >= 256) hashes.clear();
+    hashes.set(sortFingerprint, (h = fnv1a(sortFingerprint)));
+  }
+  return h;
+}
+
 export function encodeCursor(values: readonly unknown[], sortFingerprint: string): string {
-  return Buffer.from(JSON.stringify({ o: fnv1a(sortFingerprint), v: values }), 'utf8').toString('base64url');
+  return Buffer.from(JSON.stringify({ o: fingerprintHash(sortFingerprint), v: values }), 'utf8').toString('base64url');
 }
 
 export function decodeCursor(cursor: string, sortFingerprint: string, keys: number): unknown[] {
@@ -28,7 +39,7 @@ export function decodeCursor(cursor: string, sortFingerprint: string, keys: numb
   if (!p || typeof p !== 'object' || !Array.isArray(p.v) || p.v.length !== keys || p.v.some((x) => x !== null && typeof x === 'object')) {
     throw new QueryError('invalid_cursor', 'cursor', 'not a cursor returned by a previous page (nextCursor)');
   }
-  if (p.o !== fnv1a(sortFingerprint)) {
+  if (p.o !== fingerprintHash(sortFingerprint)) {
     throw new QueryError('invalid_cursor', 'cursor', 'this cursor was made for a different orderBy; repeat the query with the orderBy of the first page');
   }
   return p.v;

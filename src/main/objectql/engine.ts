@@ -5,14 +5,15 @@
  */
 import type { Driver, DriverCapabilities, Row } from '../drivers/types';
 import type { Query } from './ast';
-import { compileScan, compileSql, type CompiledSql } from './compile/sql';
+import { compileScan, compileSqlStatement, convertParameter, type CompiledSql } from './compile/sql';
 import { compileMongo, decodeMongoRows, type CompiledPipeline } from './compile/mongo';
 import { QueryError } from './errors';
 import { shapeOf, type BoundQuery, type ObjectResolver, type QueryObjectDef } from './ir';
-import { missingCapabilities, stepsOf, type QueryPlan } from './plan';
+import { missingCapabilities, stepsOf, type PlanStep, type QueryPlan } from './plan';
 import { evaluate, type FlatRow, type RawRow } from './reference/evaluator';
 import { nextCursorAfter, shapeRow, shapeRows, type ResultRow } from './result';
-import { validateQuery, type ValidationContext } from './validate';
+import { validateQuery, type BindTrace, type ValidationContext } from './validate';
+import { buildEntry, PreparedStore, rebind, sameDef, structureOf, type PreparedEntry, type Resolved, type Structure } from './prepared-cache';
 
 export interface ObjectQLOptions {
   /** name → object definition with its resolved datasource; undefined when unknown or not visible. */
@@ -37,6 +38,23 @@ export interface ObjectQLOptions {
    * stays the caller's view. Defaults to `objects`.
    */
   permissionsResolver?: ObjectResolver;
+  /**
+   * Reuse the validated, permission-applied, bound statement of a query shape for later queries of the same
+   * shape with other values (default true; see prepared-cache.ts). This relies on what AppContext already
+   * guarantees: the resolvers answer the same for the engine's lifetime (a hit still re-checks the objects
+   * it used), and `applyPermissions` decides from the query's structure and the session, never from the
+   * values being compared — it may keep the caller's filters in its output, but not read or copy their values.
+   */
+  preparedQueries?: boolean;
+}
+
+/** Counters of the prepared-query cache (tests and benchmarks). */
+export interface PreparedQueryStats {
+  hits: number;
+  /** Full validation and binding, then a new entry. */
+  misses: number;
+  /** Full path: a shape that cannot be rebound, a refused value, or no cache for this session. */
+  bypassed: number;
 }
 
 export interface RunOptions {
@@ -59,7 +77,10 @@ export interface QueryStream extends AsyncIterable<ResultRow> {
 
 interface Prepared {
   ast: Query;
+  /** On a prepared-query hit, the bound query the entry was made from: read its structure only, not values. */
   bound: BoundQuery;
+  /** The page size of this query. */
+  limit: number;
   object: QueryObjectDef & { datasource: string };
   driver: Driver;
   plan: QueryPlan;
@@ -69,6 +90,10 @@ interface Prepared {
 
 export class ObjectQL {
   private readonly opts: Required<Omit<ObjectQLOptions, 'applyPermissions' | 'now' | 'permissionsResolver'>> & Pick<ObjectQLOptions, 'applyPermissions' | 'now' | 'permissionsResolver'>;
+  private readonly prepared = new PreparedStore();
+  /** With a permission hook, entries are kept per session object: the hook may answer differently for each. */
+  private readonly preparedBySession = new WeakMap<object, PreparedStore>();
+  private readonly preparedStats: PreparedQueryStats = { hits: 0, misses: 0, bypassed: 0 };
 
   constructor(options: ObjectQLOptions) {
     this.opts = {
@@ -77,8 +102,14 @@ export class ObjectQL {
       maxLimit: 100_000,
       maxStreamLimit: 10_000_000,
       fallbackRowCap: 50_000,
+      preparedQueries: true,
       ...options,
     };
+  }
+
+  /** How often the prepared-query cache answered (a copy). */
+  preparedQueryStats(): PreparedQueryStats {
+    return { ...this.preparedStats };
   }
 
   /** Validates and plans without touching the database. */
@@ -100,7 +131,7 @@ export class ObjectQL {
       p.plan.rowsRead = raws.length;
       rows = new Array<ResultRow>(raws.length);
       for (let i = 0; i < raws.length; i++) rows[i] = decoder.row(raws[i]!);
-      nextCursor = nextCursorAfter(p.bound, raws.length, () => decoder.cursorValues(raws[raws.length - 1]!));
+      nextCursor = nextCursorAfter(p.bound, raws.length, () => decoder.cursorValues(raws[raws.length - 1]!), p.limit);
     } else {
       let flat: FlatRow[];
       if (p.plan.strategy === 'fallback') {
@@ -179,8 +210,87 @@ export class ObjectQL {
     };
   }
 
+  private storeFor(session: unknown): PreparedStore | undefined {
+    if (!this.opts.preparedQueries) return undefined;
+    if (!this.opts.applyPermissions || session === undefined) return this.prepared;
+    if (session === null || typeof session !== 'object') return undefined;
+    let store = this.preparedBySession.get(session);
+    if (!store) this.preparedBySession.set(session, (store = new PreparedStore()));
+    return store;
+  }
+
   private async prepare(raw: unknown, run: RunOptions, stream: boolean): Promise<Prepared> {
-    const ctx = this.validationContext(stream);
+    const store = this.storeFor(run.session);
+    const structure = store ? structureOf(raw) : undefined;
+    if (!store || !structure) {
+      this.preparedStats.bypassed++;
+      return this.prepareFully(raw, run, stream);
+    }
+    const key = (stream ? 's' : 'q') + structure.key;
+    const entry = store.get(key);
+    if (entry) {
+      const p = this.fromEntry(entry, structure.values);
+      if (p) {
+        this.preparedStats.hits++;
+        return p;
+      }
+      if (p === undefined) {
+        // A value the entry's checks refuse: the full path gives the canonical error (or binds it another way).
+        this.preparedStats.bypassed++;
+        return this.prepareFully(raw, run, stream);
+      }
+      store.delete(key);
+    } else if (entry === null) {
+      this.preparedStats.bypassed++;
+      return this.prepareFully(raw, run, stream);
+    }
+    this.preparedStats.misses++;
+    return this.prepareFully(raw, run, stream, { store, key });
+  }
+
+  /** A prepared entry with new values; undefined when a value is refused, null when the entry is stale. */
+  private fromEntry(e: PreparedEntry, values: unknown[]): Prepared | undefined | null {
+    const driver = this.opts.drivers(e.datasource);
+    if (driver !== e.driver) return null;
+    for (const r of e.resolved) if (!sameDef(r.resolve(r.name), r.def)) return null;
+    const b = rebind(e, values);
+    if (!b) return undefined;
+    const st = e.statement;
+    const compiled: CompiledSql = { dialect: e.dialect, sql: st.sql, parameters: b.parameters, columns: st.columns, decoder: st.decoder, cached: true };
+    const plan: QueryPlan = {
+      object: e.bound.object,
+      datasource: e.datasource,
+      driver: driver.driver,
+      ast: b.ast,
+      strategy: 'pushdown',
+      steps: b.steps as PlanStep[],
+      cached: true,
+      rowsRead: null,
+      rowsReturned: null,
+      elapsedMs: null,
+    };
+    plan.sql = [{ dialect: e.dialect, text: st.sql, parameters: b.parameters }];
+    return { ast: b.ast, bound: e.bound, limit: b.limit, object: e.object, driver, plan, compiled };
+  }
+
+  private async prepareFully(raw: unknown, run: RunOptions, stream: boolean, fill?: { store: PreparedStore; key: string }): Promise<Prepared> {
+    let ctx = this.validationContext(stream);
+    let objects = this.opts.objects;
+    let permissionsResolver = this.opts.permissionsResolver ?? ctx.resolve;
+    // Filling an entry: record where every value goes and which objects the binding looked up.
+    const resolved: Resolved[] = [];
+    const firstTrace: BindTrace | undefined = fill ? { values: [] } : undefined;
+    const finalTrace: BindTrace | undefined = fill ? { values: [] } : undefined;
+    if (fill) {
+      const recording = (resolve: ObjectResolver): ObjectResolver => (name) => {
+        const def = resolve(name);
+        if (!resolved.some((r) => r.resolve === resolve && r.name === name)) resolved.push({ resolve, name, def });
+        return def;
+      };
+      objects = recording(this.opts.objects);
+      permissionsResolver = this.opts.permissionsResolver ? recording(this.opts.permissionsResolver) : objects;
+      ctx = { ...ctx, resolve: objects, trace: firstTrace };
+    }
     // A keyset cursor carries the fingerprint of the sort it was made for, which the permission layer's
     // joins can renumber: with a permission layer it is checked once, against the query that runs.
     const cursor = this.opts.applyPermissions && isRecord(raw) && raw.cursor !== undefined ? raw.cursor : undefined;
@@ -188,8 +298,9 @@ export class ObjectQL {
     let ast = this.opts.applyPermissions ? await this.opts.applyPermissions(first.ast, run.session) : first.ast;
     if (cursor !== undefined) ast = { ...ast, cursor: cursor as string };
     // The permission layer may add filters or drop fields: bind what will actually run.
-    const { bound } = ast === first.ast ? first : validateQuery(ast, { ...ctx, resolve: this.opts.permissionsResolver ?? ctx.resolve });
-    const object = this.opts.objects(bound.object);
+    const twice = ast !== first.ast;
+    const { bound } = twice ? validateQuery(ast, { ...ctx, resolve: permissionsResolver, trace: finalTrace }) : first;
+    const object = objects(bound.object);
     if (!object?.datasource) throw new QueryError('unknown_object', 'object', `object "${bound.object}" has no datasource`);
     const driver = this.opts.drivers(object.datasource);
     const missing = missingCapabilities(bound, driver.capabilities as DriverCapabilities);
@@ -205,23 +316,37 @@ export class ObjectQL {
       rowsReturned: null,
       elapsedMs: null,
     };
-    const prepared: Prepared = { ast, bound, object: object as QueryObjectDef & { datasource: string }, driver, plan };
+    const prepared: Prepared = { ast, bound, limit: Number(bound.limit.value), object: object as QueryObjectDef & { datasource: string }, driver, plan };
     if (missing.length > 0) {
       plan.strategy = 'fallback';
       plan.fallback = { reason: `driver "${driver.driver}" lacks ${missing.join(', ')}`, rowCap: this.opts.fallbackRowCap };
       plan.steps = stepsOf(bound, 'reference-evaluator');
+      fill?.store.set(fill.key, null);
       return prepared;
     }
     plan.steps = stepsOf(bound, 'database');
     if (driver.kind === 'sql') {
-      const compiled = compileSql(bound, driver.dialect);
-      prepared.compiled = compiled;
-      plan.cached = compiled.cached;
-      plan.sql = [{ dialect: compiled.dialect, text: compiled.sql, parameters: compiled.parameters }];
+      const dialect = driver.dialect;
+      const { statement, values, params, cached } = compileSqlStatement(bound, dialect);
+      const parameters = statement.slots.map((s) => convertParameter(dialect, s.conv, values[s.index]));
+      prepared.compiled = { dialect, sql: statement.sql, parameters, columns: statement.columns, decoder: statement.decoder, cached };
+      plan.cached = cached;
+      plan.sql = [{ dialect, text: statement.sql, parameters }];
+      if (fill) {
+        const withPaths = structureOf(raw, true) as Structure & { paths: (string | number)[][] };
+        const entry = buildEntry({
+          structure: withPaths, parsed: first.ast, final: ast,
+          firstTrace: twice ? firstTrace : undefined, finalTrace: twice ? finalTrace! : firstTrace!,
+          bound, statement, params, values, dialect, driver,
+          object: prepared.object, resolved, steps: stepsOf(bound, 'database'),
+        });
+        fill.store.set(fill.key, typeof entry === 'string' ? null : entry);
+      }
     } else {
       const pipeline = compileMongo(bound);
       prepared.pipeline = pipeline;
       plan.pipeline = [{ collection: pipeline.collection, stages: pipeline.stages }];
+      fill?.store.set(fill.key, null);
     }
     return prepared;
   }

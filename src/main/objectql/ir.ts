@@ -19,10 +19,16 @@ export class Param {
   constructor(
     readonly value: unknown,
     readonly kind: ValueKind,
+    /**
+     * Part of the shape rather than a parameter: the statement may depend on it (a zero offset is left out of
+     * the SQL — on PostgreSQL an `OFFSET $n` makes the planner re-plan a prepared statement on every call).
+     */
+    readonly fixed = false,
   ) {}
 
   /** In the shape key a value is its placeholder; `shapeOf` collects it (see there). */
   toJSON(): string {
+    if (this.fixed) return `=${JSON.stringify(this.value)}`;
     if (collecting) {
       this.index = collecting.length;
       collecting.push(this);

@@ -39,9 +39,10 @@ export function shapeRows(q: BoundQuery, flat: FlatRow[]): ResultRow[] {
 
 /**
  * A cursor for the page after one of `rowCount` rows, when the page was full (rows mode only);
- * `lastSortValues` gives the canonical sort-key values of its last row.
+ * `lastSortValues` gives the canonical sort-key values of its last row. `limit` is the page size when the
+ * caller has it apart from `q` (a prepared query rebound with new values).
  */
-export function nextCursorAfter(q: BoundQuery, rowCount: number, lastSortValues: () => unknown[]): string | undefined {
-  if (q.mode !== 'rows' || rowCount === 0 || rowCount < Number(q.limit.value)) return undefined;
+export function nextCursorAfter(q: BoundQuery, rowCount: number, lastSortValues: () => unknown[], limit = Number(q.limit.value)): string | undefined {
+  if (q.mode !== 'rows' || rowCount === 0 || rowCount < limit) return undefined;
   return encodeCursor(lastSortValues(), q.sortFingerprint);
 }

@@ -46,6 +46,29 @@ export interface ValidationContext {
   now?: () => Date;
   defaultLimit: number;
   maxLimit: number;
+  /** Filled with where each bound value came from (the engine's prepared-query cache); see `BindTrace`. */
+  trace?: BindTrace;
+}
+
+/**
+ * What a value of the caller's AST needs to become a parameter again: the check it passed and the
+ * canonical form it was given. `value`: a comparison value (`acceptValue`); `pattern`: a `$contains`-like
+ * pattern; `limit`/`offset`: the paging numbers (their bounds come from the context).
+ */
+export type ValueCheck =
+  | { t: 'value'; kind: ValueKind; field?: FieldDefinition; relativeDates: boolean }
+  | { t: 'pattern' }
+  | { t: 'limit'; max: number }
+  | { t: 'offset' };
+
+/**
+ * The record of one binding: every Param made from a value of the AST, with the AST path it came from (the
+ * path errors print) and its check; and, if anything bound depends on more than the values' types
+ * (relative dates, `search`, a cursor), why a rebinding by path would be wrong.
+ */
+export interface BindTrace {
+  values: Array<{ param: Param; at: string; check: ValueCheck }>;
+  uncacheable?: string;
 }
 
 export interface Validated {
@@ -158,6 +181,7 @@ class Binder {
     const whereParts: Pred[] = [];
     if (q.where) whereParts.push(this.filter(q.where, 'where', 0, (key, p) => this.fieldOperand(key, p)));
     if (q.search !== undefined) {
+      if (this.ctx.trace) this.ctx.trace.uncacheable = 'search';
       const s = this.search(q.search);
       if (s) whereParts.push(s);
     }
@@ -168,8 +192,14 @@ class Binder {
       schema: this.root.external?.schema,
       datasource: this.root.datasource,
       limit: new Param(limit, 'number'),
-      offset: new Param(offset, 'number'),
+      // No offset is part of the statement's shape (left out of the SQL), not a parameter.
+      offset: new Param(offset, 'number', offset === 0),
     };
+    const trace = this.ctx.trace;
+    if (trace) {
+      if (q.limit !== undefined) trace.values.push({ param: base.limit, at: 'limit', check: { t: 'limit', max: this.ctx.maxLimit } });
+      if (q.offset !== undefined && offset !== 0) trace.values.push({ param: base.offset, at: 'offset', check: { t: 'offset' } });
+    }
     if (aggregateMode) {
       const { groups, aggregates, columns } = this.aggregateColumns();
       const having = q.having ? this.filter(q.having, 'having', 0, (key, p) => this.outputOperand(key, p, columns)) : undefined;
@@ -415,63 +445,30 @@ class Binder {
         }
         if (v.length > LIMITS.maxTextPattern) throw new QueryError('invalid_value', at, `${op} patterns are at most ${LIMITS.maxTextPattern} characters`);
         const mode = op === '$startsWith' ? 'startsWith' : op === '$endsWith' ? 'endsWith' : 'contains';
-        return { t: 'text', a, mode, ci: op === '$icontains', v: new Param(op === '$icontains' ? v : v, 'text') };
+        const param = new Param(v, 'text');
+        this.ctx.trace?.values.push({ param, at, check: PATTERN_CHECK });
+        return { t: 'text', a, mode, ci: op === '$icontains', v: param };
       }
     }
   }
 
   private range(token: string, kind: 'date' | 'datetime'): { start: Param; end: Param } {
+    if (this.ctx.trace) this.ctx.trace.uncacheable = 'relative date';
     const { start, end } = relativeRange(token, this.now, this.ctx.timezone);
     return { start: new Param(formatWallClock(start, kind), kind), end: new Param(formatWallClock(end, kind), kind) };
   }
 
   /** Checks a user value against the kind of its target and returns it in canonical form. */
   private value(v: unknown, target: { kind: ValueKind; scale: number; field?: FieldDefinition }, at: string): Param {
-    const { kind } = target;
-    const bad = (expected: string): never => {
-      throw new QueryError('invalid_value', at, `expected ${expected}, got ${describe(v)}`);
-    };
-    switch (kind) {
-      case 'text':
-        if (typeof v !== 'string') bad('a string');
-        break;
-      case 'number':
-        if (typeof v !== 'number' || !Number.isFinite(v)) bad('a finite number');
-        break;
-      case 'decimal':
-        if (typeof v === 'number') {
-          if (!Number.isFinite(v)) bad('a finite number');
-          return new Param(new Dec(v).toString(), kind);
-        }
-        if (typeof v !== 'string' || !/^-?\d{1,30}(\.\d{1,30})?$/.test(v)) bad('a number or a decimal string such as "12.50"');
-        return new Param(new Dec(v as string).toString(), kind);
-      case 'boolean':
-        if (typeof v !== 'boolean') bad('true or false');
-        break;
-      case 'date': {
-        if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || !DateTime.fromISO(v).isValid) {
-          bad(`a date "YYYY-MM-DD" or a relative date (${RELATIVE_DATE_TOKENS.join(', ')})`);
-        }
-        break;
-      }
-      case 'datetime': {
-        const c = typeof v === 'string' ? canonicalDatetime(v) : undefined;
-        if (!c || !DateTime.fromISO(c).isValid || /(Z|[+-]\d{2}:?\d{2})$/.test(String(v))) {
-          bad(`a wall-clock date-time "YYYY-MM-DDTHH:mm:ss" (no offset: it is read in the workspace time zone) or a relative date (${RELATIVE_DATE_TOKENS.join(', ')})`);
-        }
-        return new Param(c, kind);
-      }
-      case 'time':
-        if (typeof v !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(v)) bad('a time "HH:mm:ss"');
-        return new Param((v as string).length === 5 ? `${v}:00` : v, kind);
-      case 'json':
-        bad('no value (only $null/$exists apply to this field)');
+    const c = acceptValue(v, target.kind, target.field);
+    if (c instanceof Refusal) throw new QueryError('invalid_value', at, c.message, c.allowed);
+    const param = new Param(c, target.kind);
+    const trace = this.ctx.trace;
+    if (trace) {
+      const relativeDates = target.kind === 'date' || target.kind === 'datetime';
+      trace.values.push({ param, at, check: { t: 'value', kind: target.kind, ...(target.field ? { field: target.field } : {}), relativeDates } });
     }
-    const field = target.field;
-    if (field?.type === 'select' && field.options && !field.options.some((o) => o.value === v)) {
-      throw new QueryError('invalid_value', at, `${describe(v)} is not an option of this field`, field.options.map((o) => String(o.value)));
-    }
-    return new Param(v, kind);
+    return param;
   }
 
   private search(text: string): Pred | undefined {
@@ -513,6 +510,7 @@ class Binder {
   }
 
   private cursorPred(cursor: string, sort: BoundSort[], fingerprint: string): Pred {
+    if (this.ctx.trace) this.ctx.trace.uncacheable = 'cursor';
     const values = decodeCursor(cursor, fingerprint, sort.length);
     sort.forEach((s, i) => {
       const v = values[i];
@@ -642,6 +640,69 @@ function describe(v: unknown): string {
   if (typeof v === 'number') return Number.isNaN(v) ? 'NaN' : `the number ${v}`;
   if (typeof v === 'object') return Array.isArray(v) ? 'a list' : 'an object';
   return `${typeof v} ${String(v)}`;
+}
+
+const PATTERN_CHECK: ValueCheck = { t: 'pattern' };
+
+function refuse(v: unknown, expected: string): Refusal {
+  return new Refusal(`expected ${expected}, got ${describe(v)}`);
+}
+
+/** Why a value was refused at its place (the binder adds the path). */
+export class Refusal {
+  constructor(
+    readonly message: string,
+    readonly allowed?: readonly string[],
+  ) {}
+}
+
+/**
+ * A user value for a target of `kind` (and, for a select field, its options) in canonical form, or why it
+ * is refused. The one definition of value acceptance: the binder and the prepared-query cache both use it,
+ * so a rebound value is accepted exactly when a fresh binding would accept it.
+ */
+export function acceptValue(v: unknown, kind: ValueKind, field?: FieldDefinition): unknown {
+  // No closure here: this runs for every value of every query.
+  switch (kind) {
+    case 'text':
+      if (typeof v !== 'string') return refuse(v, 'a string');
+      break;
+    case 'number':
+      if (typeof v !== 'number' || !Number.isFinite(v)) return refuse(v, 'a finite number');
+      break;
+    case 'decimal':
+      if (typeof v === 'number') {
+        if (!Number.isFinite(v)) return refuse(v, 'a finite number');
+        return new Dec(v).toString();
+      }
+      if (typeof v !== 'string' || !/^-?\d{1,30}(\.\d{1,30})?$/.test(v)) return refuse(v, 'a number or a decimal string such as "12.50"');
+      return new Dec(v).toString();
+    case 'boolean':
+      if (typeof v !== 'boolean') return refuse(v, 'true or false');
+      break;
+    case 'date': {
+      if (typeof v !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(v) || !DateTime.fromISO(v).isValid) {
+        return refuse(v, `a date "YYYY-MM-DD" or a relative date (${RELATIVE_DATE_TOKENS.join(', ')})`);
+      }
+      break;
+    }
+    case 'datetime': {
+      const c = typeof v === 'string' ? canonicalDatetime(v) : undefined;
+      if (!c || !DateTime.fromISO(c).isValid || /(Z|[+-]\d{2}:?\d{2})$/.test(String(v))) {
+        return refuse(v, `a wall-clock date-time "YYYY-MM-DDTHH:mm:ss" (no offset: it is read in the workspace time zone) or a relative date (${RELATIVE_DATE_TOKENS.join(', ')})`);
+      }
+      return c;
+    }
+    case 'time':
+      if (typeof v !== 'string' || !/^([01]\d|2[0-3]):[0-5]\d(:[0-5]\d)?$/.test(v)) return refuse(v, 'a time "HH:mm:ss"');
+      return v.length === 5 ? `${v}:00` : v;
+    case 'json':
+      return refuse(v, 'no value (only $null/$exists apply to this field)');
+  }
+  if (field?.type === 'select' && field.options && !field.options.some((o) => o.value === v)) {
+    return new Refusal(`${describe(v)} is not an option of this field`, field.options.map((o) => String(o.value)));
+  }
+  return v;
 }
 
 export function unknownObject(path: string, name: string): QueryError {

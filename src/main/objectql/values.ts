@@ -138,6 +138,11 @@ export function canonical(kind: ValueKind, scale: number, raw: unknown): unknown
         if (fast !== undefined) return fast;
       } else if (typeof raw === 'number' && Number.isSafeInteger(raw)) {
         return scale > 0 ? `${raw}.${'0'.repeat(scale)}` : String(raw);
+      } else if (typeof raw === 'number' && Number.isFinite(raw)) {
+        // A double (SQLite's NUMERIC affinity) prints its shortest decimal, which is what decimal.js reads
+        // from it; plain at or below the scale, that text is the answer without decimal.js.
+        const fast = fixedScale(String(raw), scale);
+        if (fast !== undefined) return fast;
       }
       const d = raw instanceof Decimal ? raw : new Dec(typeof raw === 'bigint' ? raw.toString() : (raw as string | number));
       return d.toFixed(scale);

@@ -38,7 +38,7 @@ describe('objectdesk query', () => {
     const r = await run('{"object":"customer","where":{"country":"Norway"}}', { explain: true });
     expect(r.code).toBe(0);
     expect(r.out).toContain('where "t0"."Country" = ?');
-    expect(r.out).toContain('parameters: ["Norway",1000,0]');
+    expect(r.out).toContain('parameters: ["Norway",1000]');
   });
 
   it('a refused query exits 1 with the path and what is allowed', async () => {

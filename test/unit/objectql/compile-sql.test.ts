@@ -62,7 +62,16 @@ describe.each(DIALECTS)('%s', (dialect) => {
     const b = compileSql(bind({ object: 'track', fields: ['name'], where: { milliseconds: { $gt: 2000 } } }), dialect);
     expect(b.cached).toBe(true);
     expect(b.sql).toBe(a.sql);
-    expect(b.parameters).toEqual([2000, 1000, 0]);
+    expect(b.parameters).toEqual([2000, 1000]);
+  });
+
+  it('a zero offset is left out of the statement; any other offset is a parameter', () => {
+    const none = compileSql(bind({ object: 'track', fields: ['name'], offset: 0 }), dialect);
+    const some = compileSql(bind({ object: 'track', fields: ['name'], offset: 5 }), dialect);
+    expect(none.sql).not.toMatch(/offset/i);
+    expect(some.sql).toMatch(/offset/i);
+    expect(some.parameters).toEqual([1000, 5]);
+    expect(compileSql(bind({ object: 'track', fields: ['name'] }), dialect).sql).toBe(none.sql);
   });
 });
 

@@ -70,3 +70,17 @@ it('canonicalFor(kind, scale) returns what canonical(kind, scale, v) returns', (
     { numRuns: 20000 },
   );
 });
+
+it('a double read as a decimal is what decimal.js makes of it, at every scale', () => {
+  const doubles = fc.oneof(
+    fc.double({ noNaN: true, noDefaultInfinity: true }),
+    fc.integer({ min: -10_000_000, max: 10_000_000 }).chain((n) => fc.integer({ min: 0, max: 6 }).map((d) => n / 10 ** d)),
+    fc.constantFrom(-0, 0.1, 1.005, 2.675, -0.5, 1e-7, 1e21, 123456.785),
+  );
+  fc.assert(
+    fc.property(doubles, fc.integer({ min: 0, max: 6 }), (x, scale) => {
+      expect(canonical('decimal', scale, x)).toBe(new Dec(x).toFixed(scale));
+    }),
+    { numRuns: 5000 },
+  );
+});

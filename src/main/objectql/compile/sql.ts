@@ -83,12 +83,14 @@ class Slot {
   ) {}
 }
 
-interface CacheEntry {
+/** A compiled statement of one query shape: its text, where each value goes, and its result columns. */
+export interface SqlStatement {
   sql: string;
   slots: Array<{ index: number; conv: Conv }>;
   columns: SqlColumn[];
   decoder: RowDecoder;
 }
+type CacheEntry = SqlStatement;
 
 const CACHE_LIMIT = 500;
 const cache = new Map<string, CacheEntry>();
@@ -98,6 +100,17 @@ export function sqlCacheSize(): number {
 }
 
 export function compileSql(q: BoundQuery, dialect: SqlDialect): CompiledSql {
+  const { statement, values, cached } = compileSqlStatement(q, dialect);
+  const parameters = statement.slots.map((s) => convert(dialect, s.conv, values[s.index]));
+  return { dialect, sql: statement.sql, parameters, columns: statement.columns, decoder: statement.decoder, cached };
+}
+
+/**
+ * The statement of a bound query's shape (from the shape cache when it was compiled before), with the
+ * query's Params in value order: each slot of the statement names the value it takes and how it is
+ * converted (`convertParameter`). The engine's prepared-query cache keeps these to rebind new values.
+ */
+export function compileSqlStatement(q: BoundQuery, dialect: SqlDialect): { statement: SqlStatement; values: unknown[]; params: Param[]; cached: boolean } {
   const shape = shapeOf(q);
   const key = `${dialect}|${shape.key}`;
   let entry = cache.get(key);
@@ -112,8 +125,12 @@ export function compileSql(q: BoundQuery, dialect: SqlDialect): CompiledSql {
     cache.delete(key);
     cache.set(key, entry);
   }
-  const parameters = entry.slots.map((s) => convert(dialect, s.conv, shape.values[s.index]));
-  return { dialect, sql: entry.sql, parameters, columns: entry.columns, decoder: entry.decoder, cached };
+  return { statement: entry, values: shape.values, params: shape.params, cached };
+}
+
+/** A canonical value as parameter `conv` of a statement in `dialect`. */
+export function convertParameter(dialect: SqlDialect, conv: SqlStatement['slots'][number]['conv'], v: unknown): unknown {
+  return convert(dialect, conv, v);
 }
 
 function convert(dialect: SqlDialect, conv: Conv, v: unknown): unknown {
@@ -210,7 +227,8 @@ class SqlCompiler {
     // SQLite's planner reads a bare LIMIT/OFFSET parameter, which makes every rebind re-prepare the statement
     // (+4 µs on a 1.4 µs primary-key read); behind a CAST the value is opaque to it and the plan is kept.
     const page = (p: Param) => (this.d === 'sqlite' ? sql`CAST(${this.slot(p)} AS INTEGER)` : this.slot(p));
-    sel = sel.limit(page(q.limit) as never).offset(page(q.offset) as never);
+    sel = sel.limit(page(q.limit) as never);
+    if (!(q.offset.fixed && q.offset.value === 0)) sel = sel.offset(page(q.offset) as never);
     const compiled = sel.compile();
     const slots = compiled.parameters.map((p) => {
       if (!(p instanceof Slot)) throw new Error('a value reached the SQL without a parameter slot');
