@@ -19,15 +19,21 @@ export function FlowsScreen({ navigate, params }: ScreenProps) {
   const [runId, setRunId] = useState<string | undefined>(params.run);
   const [inbox, reloadInbox] = useQuery('inbox.list', { unreadOnly: false, limit: 100 }, 'flows inbox');
   const unread = inbox.status === 'ok' ? inbox.value.unread : 0;
+  // A run may have added to the inbox (an approval to give, a notification): read it again after each.
   const openRun = (id: string) => {
     setRunId(id);
     setTab('runs');
+    reloadInbox();
+  };
+  const show = (t: Tab) => {
+    setTab(t);
+    if (t === 'inbox') reloadInbox();
   };
   return (
     <div className="flows">
       <div className="tabs" role="tablist" aria-label="Flows">
         {(['flows', 'runs', 'inbox', 'settings'] as const).map((t) => (
-          <button key={t} role="tab" aria-selected={tab === t} onClick={() => setTab(t)}>
+          <button key={t} role="tab" aria-selected={tab === t} onClick={() => show(t)}>
             {t === 'flows' ? 'Flows' : t === 'runs' ? 'Runs' : t === 'inbox' ? `Inbox${unread ? ` (${unread})` : ''}` : 'Settings'}
           </button>
         ))}
