@@ -12,7 +12,7 @@ import { loadWorkspace, watchWorkspace, type Problem, type Workspace, type Works
 import type { UserDefinition } from '../metadata/security-config';
 import { DriverRegistry } from '../drivers';
 import { resolveSecret } from '../secrets';
-import { ObjectQL } from '../objectql/engine';
+import { ObjectQL, type RunOptions } from '../objectql/engine';
 import { ApiError } from '../../shared/api/errors';
 import type { Session } from '../../shared/api/session';
 import { AuditLog, type AuditInput } from '../audit';
@@ -50,10 +50,14 @@ export interface WorkspaceReloaded {
   objects: number;
 }
 
+/** How long one user's engine (and its prepared queries) is reused: the governor's subordinates cache lifetime. */
+const ENGINE_TTL_MS = 30_000;
+
 export class AppContext {
   /** Emits 'reloaded' (WorkspaceReloaded) after the workspace files changed and were re-read. */
   readonly events = new EventEmitter();
   private watcher: WorkspaceWatcher | undefined;
+  private readonly engines = new Map<string, { ws: Workspace; engine: ObjectQL; created: number }>();
   /** Who may see what; see src/main/security. */
   readonly governor: Governor;
   private views = new WeakMap<Workspace, Map<string, Workspace>>();
@@ -114,16 +118,35 @@ export class AppContext {
   engineFor(session: Session): ObjectQL {
     const ws = this.requireWorkspace();
     const user = this.governor.userOf(ws, session);
-    const resolve = scopedResolver(ws, this.governor.visibilityOf(ws, user));
-    return new ObjectQL({
-      objects: resolve,
-      permissionsResolver: (name) => ws.objects.get(name),
-      applyPermissions: async (ast) => applyPermissions(ast, { ws, scope: await this.governor.scopeOf(ws, user, session), resolve }),
-      drivers: (name) => this.drivers.get(name),
-      timezone: ws.timezone,
-      defaultLimit: ws.config.query.defaultLimit,
-      maxLimit: ws.config.query.maxLimit,
-    });
+    // One engine per user and workspace load, kept for as long as the user's subordinates are cached, so
+    // repeated query shapes skip validation and compilation (the engine's prepared-query cache). Entries
+    // are keyed by a per-user session object: no entry ever serves another user's permissions, and a
+    // reload (new workspace object) or the TTL starts a fresh engine.
+    const now = Date.now();
+    let hit = this.engines.get(user.name);
+    if (!hit || hit.ws !== ws || now - hit.created > ENGINE_TTL_MS) {
+      const resolve = scopedResolver(ws, this.governor.visibilityOf(ws, user));
+      const canonical: Session = { user: user.name, via: session.via, ...(session.reason ? { reason: session.reason } : {}) };
+      const engine = new ObjectQL({
+        objects: resolve,
+        permissionsResolver: (name) => ws.objects.get(name),
+        applyPermissions: async (ast) => applyPermissions(ast, { ws, scope: await this.governor.scopeOf(ws, user, canonical), resolve }),
+        drivers: (name) => this.drivers.get(name),
+        timezone: ws.timezone,
+        defaultLimit: ws.config.query.defaultLimit,
+        maxLimit: ws.config.query.maxLimit,
+      });
+      const withSession = <R>(fn: (raw: unknown, run?: RunOptions) => R) => (raw: unknown, run: RunOptions = {}) =>
+        fn.call(engine, raw, { ...run, session: canonical });
+      const facade = Object.assign(Object.create(engine) as ObjectQL, {
+        query: withSession(engine.query),
+        stream: withSession(engine.stream),
+        explain: withSession(engine.explain),
+      });
+      hit = { ws, engine: facade, created: now };
+      this.engines.set(user.name, hit);
+    }
+    return hit.engine;
   }
 
   /** The Session's user and full access scope (record rules resolved), for the write path. */
