@@ -125,6 +125,8 @@ function resultFacts(op: string, input: unknown, out: unknown): Partial<AuditInp
   if (op === 'data.query') return { ast: o?.plan?.ast, rowCount: o?.rows?.length };
   if (op === 'data.explain') return { ast: o?.ast };
   if (op === 'data.create' || op === 'data.update' || op === 'data.delete') return { ast: requestedAst(op, input), rowCount: o?.rowCount };
+  // Each write of a batch has its own entry (with its AST); the batch's entry says how many rows it changed.
+  if (op === 'data.batch') return { rowCount: o?.rowCount };
   return {};
 }
 
