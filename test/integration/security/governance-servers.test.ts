@@ -5,87 +5,21 @@
  * Write paths and write-smuggling reads on each engine: refused paths and smuggling change 0 rows (database
  * checksum before/after), allowed writes change exactly one row, and reads run in read-only sessions.
  */
-import { createHash } from 'node:crypto';
 import Database from 'better-sqlite3';
-import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createApi, type Api } from '../../../src/main/api';
 import { ApiError } from '../../../src/shared/api/errors';
 import type { Session } from '../../../src/shared/api/session';
 import { openTestApp } from '../../helpers/app';
-import { loadChinookMysql, loadChinookPostgres, MY, PG, pgAdmin, type TestDatabase } from '../../helpers/databases';
+import { mariaChinookEngine as mariaEngine, pgChinookEngine, refusal, type ServerEngine as Engine } from '../../helpers/chinook-servers';
+
+// This suite names columns like `support_rep_id` from `SupportRepId`.
+const pgEngine = () => pgChinookEngine({ snake: (s) => s.replace(/([a-z])([A-Z])/g, '$1_$2').replace(/Id$/, '_id').replace(/__/g, '_').toLowerCase() });
 import { sqliteChecksum } from '../../unit/security/checksum';
 import { governanceWorkspace } from '../../unit/security/workspace';
 
 const as = (user: string): Session => ({ user, via: 'cli', reason: 'governance acceptance' });
 const USERS = ['jane.peacock', 'nancy.edwards', 'andrew.adams'] as const;
-
-interface Engine {
-  name: string;
-  setup(): Promise<{ datasource: string; snakeCase: boolean }>;
-  /** Runs hand-written SQL; `t` maps a PascalCase (SQLite/MySQL) name to this engine's. */
-  sql(text: string): Promise<Record<string, unknown>[]>;
-  checksum(): Promise<string>;
-  teardown(): Promise<void>;
-  /** PascalCase → engine name. */
-  n(name: string): string;
-}
-
-const snake = (s: string) => s.replace(/([a-z])([A-Z])/g, '$1_$2').replace(/Id$/, '_id').replace(/__/g, '_').toLowerCase();
-
-function pgEngine(): Engine {
-  let db: TestDatabase;
-  return {
-    name: 'postgres',
-    async setup() {
-      db = await loadChinookPostgres();
-      return { datasource: `{ name: 'chinook', driver: 'postgres', config: { host: '${PG.host}', port: ${PG.port}, user: '${PG.user}', database: '${db.name}' }, readOnly: false, allowWrites: true }`, snakeCase: true };
-    },
-    sql: (text) => pgAdmin(async (c) => (await c.query(text)).rows, db.name),
-    checksum: () =>
-      pgAdmin(async (c) => {
-        const tables = (await c.query(`select tablename from pg_tables where schemaname = 'public' order by 1`)).rows.map((r) => r.tablename as string);
-        const h = createHash('sha256');
-        for (const t of tables) h.update(`${t}:${(await c.query(`select md5(coalesce(string_agg(x::text, '|' order by x::text), '')) as m from "${t}" x`)).rows[0].m}\n`);
-        return h.digest('hex');
-      }, db.name),
-    teardown: () => db?.drop(),
-    n: snake,
-  };
-}
-
-function mariaEngine(): Engine {
-  let db: TestDatabase;
-  const conn = () => mysql.createConnection({ ...MY, database: db.name });
-  return {
-    name: 'mariadb',
-    async setup() {
-      db = await loadChinookMysql();
-      return { datasource: `{ name: 'chinook', driver: 'mysql', config: { host: '${MY.host}', port: ${MY.port}, user: '${MY.user}', database: '${db.name}' }, readOnly: false, allowWrites: true }`, snakeCase: false };
-    },
-    async sql(text) {
-      const c = await conn();
-      try {
-        return (await c.query(text))[0] as Record<string, unknown>[];
-      } finally {
-        await c.end();
-      }
-    },
-    async checksum() {
-      const c = await conn();
-      try {
-        const [tables] = (await c.query('SHOW TABLES')) as unknown as [Record<string, string>[]];
-        const names = tables.map((r) => Object.values(r)[0]!).sort();
-        const [sums] = (await c.query(`CHECKSUM TABLE ${names.map((t) => `\`${t}\``).join(', ')} EXTENDED`)) as unknown as [{ Table: string; Checksum: number }[]];
-        return JSON.stringify(sums.map((s) => [s.Table.split('.').pop(), s.Checksum]));
-      } finally {
-        await c.end();
-      }
-    },
-    teardown: () => db?.drop(),
-    n: (s) => s,
-  };
-}
 
 function sqliteEngine(): Engine & { file?: string } {
   const e: Engine & { file?: string } = {
@@ -106,16 +40,6 @@ function sqliteEngine(): Engine & { file?: string } {
     n: (s) => s,
   };
   return e;
-}
-
-async function refusal(p: Promise<unknown>): Promise<ApiError> {
-  try {
-    await p;
-  } catch (e) {
-    expect(e).toBeInstanceOf(ApiError);
-    return e as ApiError;
-  }
-  throw new Error('expected a refusal');
 }
 
 for (const make of [sqliteEngine, pgEngine, mariaEngine]) {
