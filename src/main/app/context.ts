@@ -207,14 +207,14 @@ export class AppContext {
   /** Re-reads the whole workspace now (after the app itself wrote a file, e.g. a saved datasource). */
   async reload(): Promise<WorkspaceReloaded> {
     const { workspace, problems, partial } = await loadWorkspace(this.options.workspaceDir, { cacheDir: this.cacheDir });
-    return this.adopt({ workspace, problems, partial, changed: [] });
+    return this.adopt({ workspace, problems, partial, changed: [] }, false);
   }
 
   private get cacheDir(): string {
     return path.join(this.options.dataDir, 'cache', 'workspace');
   }
 
-  private async adopt(event: { workspace: Workspace | null; problems: Problem[]; partial: Workspace; changed: string[] }): Promise<WorkspaceReloaded> {
+  private async adopt(event: { workspace: Workspace | null; problems: Problem[]; partial: Workspace; changed: string[] }, fromWatcher: boolean): Promise<WorkspaceReloaded> {
     this.workspace = event.workspace;
     this.partial = event.partial;
     this.problems = event.problems;
@@ -226,14 +226,16 @@ export class AppContext {
       /* the signed-in user vanished from the workspace: keep the old identity until they switch */
     }
     // Connection settings may have changed: no pool outlives the definitions that opened it.
-    await this.drivers.reload(event.partial.datasources.values()).catch(() => undefined);
+    // The app's own reload (after it wrote a datasource or a secret) restarts every pool; a file change seen
+    // by the watcher keeps the pools of datasources whose definition did not change.
+    await this.drivers.reload(event.partial.datasources.values(), { keepUnchanged: fromWatcher }).catch(() => undefined);
     const payload: WorkspaceReloaded = { changed: event.changed, problems: event.problems.length, objects: event.partial.objects.size };
     this.events.emit('reloaded', payload);
     return payload;
   }
 
   private async startWatching(cacheDir: string): Promise<void> {
-    this.watcher = watchWorkspace(this.options.workspaceDir, (event) => void this.adopt(event), { cacheDir });
+    this.watcher = watchWorkspace(this.options.workspaceDir, (event) => void this.adopt(event, true), { cacheDir });
     await this.watcher.ready;
   }
 

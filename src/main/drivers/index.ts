@@ -63,10 +63,25 @@ export class DriverRegistry {
     return [...this.drivers.keys()];
   }
 
-  /** Workspace reload: closes every driver, then serves the new definitions. */
-  async reload(definitions: Iterable<DatasourceDefinition>): Promise<void> {
-    await this.closeAll();
-    this.setDefinitions(definitions);
+  /**
+   * Workspace reload: serves the new definitions. By default every driver is closed (a rotated keychain
+   * password or anything else outside the definition takes effect). With `keepUnchanged`, a driver whose
+   * definition is the same keeps its pool — editing an object file must not cut running queries off.
+   */
+  async reload(definitions: Iterable<DatasourceDefinition>, options: { keepUnchanged?: boolean } = {}): Promise<void> {
+    const next = [...definitions];
+    if (!options.keepUnchanged) {
+      await this.closeAll();
+      this.setDefinitions(next);
+      return;
+    }
+    const same = new Set(next.filter((d) => this.definitions.has(d.name) && sameDefinition(this.definitions.get(d.name)!, d)).map((d) => d.name));
+    const closing = [...this.drivers.entries()].filter(([name]) => !same.has(name));
+    for (const [name] of closing) this.drivers.delete(name);
+    this.setDefinitions(next);
+    const results = await Promise.allSettled(closing.map(([, d]) => d.close()));
+    const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed.length > 0) throw new AggregateError(failed.map((f) => f.reason), `${failed.length} driver(s) failed to close cleanly`);
   }
 
   async closeAll(): Promise<void> {
@@ -80,4 +95,10 @@ export class DriverRegistry {
   private setDefinitions(definitions: Iterable<DatasourceDefinition>) {
     this.definitions = new Map([...definitions].map((d) => [d.name, d]));
   }
+}
+
+/** Same connection settings; where the definition was loaded from (`file`) does not matter. */
+function sameDefinition(a: DatasourceDefinition, b: DatasourceDefinition): boolean {
+  const strip = (d: DatasourceDefinition) => JSON.stringify({ ...d, file: undefined });
+  return strip(a) === strip(b);
 }
