@@ -20,7 +20,7 @@ if (files.length === 0) {
 let failed = 0;
 for (const f of files) {
   console.log(`\n=== ${f} ===`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', path.join(dir, f)], { stdio: 'inherit', env: { ...process.env, OBJECTDESK_BENCH: '1' } });
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', path.join(dir, f)], { stdio: 'inherit', env: { ...process.env, OBJECTDESK_BENCH: '1' } });
   if (r.status !== 0) {
     failed++;
     console.log(`!!! ${f} exited with ${r.status}`);
