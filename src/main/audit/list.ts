@@ -1,7 +1,18 @@
 /** Reading entries back: filters become bound parameters on the indexed columns; rows become AuditEntry. */
 import type Database from 'better-sqlite3';
+import { z } from 'zod';
 import { ApiError } from '../../shared/api/errors';
-import { AuditFilterSchema, type AuditEntry, type AuditFilter } from './entry';
+import { AuditFilterSchema, type AuditEntry } from './entry';
+
+/**
+ * The stored filter plus `reason`: a piece of text the entry's reason must contain, e.g. the
+ * `flow <name> run <id>` every call of one flow run carries. Matched with instr(), so `%` and `_` mean
+ * themselves, and case counts (reasons are written by the app, not typed by hand).
+ */
+export const AuditListFilterSchema = AuditFilterSchema.extend({
+  reason: z.string().min(1).max(2000).optional(),
+});
+export type AuditListFilter = z.infer<typeof AuditListFilterSchema>;
 
 export interface AuditRow {
   seq: number;
@@ -39,8 +50,8 @@ export interface WhereClause {
   params: unknown[];
 }
 
-export function whereClause(filter: AuditFilter): WhereClause {
-  const f = AuditFilterSchema.parse(filter);
+export function whereClause(filter: AuditListFilter): WhereClause {
+  const f = AuditListFilterSchema.parse(filter);
   const parts: string[] = [];
   const params: unknown[] = [];
   const eq = (column: string, value: unknown) => {
@@ -51,6 +62,10 @@ export function whereClause(filter: AuditFilter): WhereClause {
   if (f.object !== undefined) eq('object', f.object);
   if (f.via !== undefined) eq('via', f.via);
   if (f.outcome !== undefined) eq('outcome', f.outcome);
+  if (f.reason !== undefined) {
+    parts.push('instr(reason, ?) > 0');
+    params.push(f.reason);
+  }
   if (f.since !== undefined) {
     parts.push('at >= ?');
     params.push(toInstant(f.since, 'since'));
@@ -63,7 +78,7 @@ export function whereClause(filter: AuditFilter): WhereClause {
 }
 
 /** Oldest first; with `limit`, the newest `limit` entries (still oldest first). */
-export function listEntries(db: Database.Database, filter: AuditFilter): AuditEntry[] {
+export function listEntries(db: Database.Database, filter: AuditListFilter): AuditEntry[] {
   const { sql, params } = whereClause(filter);
   const rows = filter.limit
     ? (db.prepare(`SELECT ${AUDIT_COLUMNS} FROM audit_log ${sql} ORDER BY seq DESC LIMIT ?`).all(...params, filter.limit) as AuditRow[]).reverse()

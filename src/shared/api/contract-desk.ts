@@ -73,6 +73,8 @@ export const AuditFilterInputSchema = z.strictObject({
   object: z.string().max(200).optional(),
   via: ViaSchema.optional(),
   outcome: z.enum(['ok', 'denied', 'error']).optional(),
+  /** Text the entry's reason contains, e.g. `flow stamp_usa run 5f…` for every call of one flow run. */
+  reason: z.string().max(2000).optional(),
   /** Inclusive, ISO date (UTC day start) or date-time with zone. */
   since: z.string().max(40).optional(),
   /** Exclusive. */
@@ -215,7 +217,7 @@ export const deskOperations = {
     z.array(DatasourceHealthSchema),
   ),
   'audit.list': query(
-    'Audit entries, newest first, filtered by user, object, via, outcome and time. Admins see everyone; other users their own entries.',
+    'Audit entries, newest first, filtered by user, object, via, outcome, reason (contains) and time. Admins see everyone; other users their own entries.',
     AuditFilterInputSchema.extend({ limit: z.number().int().min(1).max(5000).default(500) }),
     z.strictObject({ entries: z.array(AuditEntryDtoSchema), truncated: z.boolean() }),
   ),

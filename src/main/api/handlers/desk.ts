@@ -9,7 +9,8 @@ import type Database from 'better-sqlite3';
 import { ApiError } from '../../../shared/api/errors';
 import type { Session } from '../../../shared/api/session';
 import type { AppContext } from '../../app/context';
-import { listEntries, openAuditReader, verifyChain, exportCsv, type AuditFilter } from '../../audit';
+import { listEntries, openAuditReader, verifyChain, exportCsv } from '../../audit';
+import type { AuditListFilter } from '../../audit/list';
 import { appStorePath, openAppStore } from '../../store/app-store';
 import { SavedQueries } from '../../store/saved-queries';
 import { csvChunks, xlsxChunks } from '../../desk/export-file';
@@ -119,8 +120,8 @@ function isAdmin(app: AppContext, session: Session): boolean {
 }
 
 /** Non-admins only ever see their own entries, whatever user they filter by. */
-function auditFilter(app: AppContext, session: Session, f: AuditFilter): AuditFilter {
-  const filter: AuditFilter = {};
+function auditFilter(app: AppContext, session: Session, f: AuditListFilter): AuditListFilter {
+  const filter: AuditListFilter = {};
   for (const [k, v] of Object.entries(f)) if (v !== undefined && v !== '') (filter as Record<string, unknown>)[k] = v;
   if (!isAdmin(app, session)) {
     if (filter.user && filter.user !== session.user) throw new ApiError('forbidden', 'Only administrators can read other users\' audit entries; you can filter by your own name.', 'user');

@@ -1,8 +1,9 @@
 /**
- * The audit viewer: entries filtered by user, object, via, outcome and time; an entry's detail with its
- * AST, reason and hashes; the verify-chain button with its result; CSV export of the filtered entries.
+ * The audit viewer: entries filtered by user, object, via, outcome, reason (contains) and time — opened from
+ * a flow run with `{ reason: 'flow <name> run <id>' }` it shows exactly that run's calls; an entry's detail
+ * with its AST, reason and hashes; the verify-chain button with its result; CSV export of the filtered entries.
  */
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { VIA } from '../../../shared/api/session';
 import type { AuditEntryDto } from '../../../shared/api/contract-desk';
 import { useBridge, useQuery } from '../bridge/context';
@@ -15,10 +16,11 @@ interface Filter {
   object: string;
   via: string;
   outcome: string;
+  reason: string;
   since: string;
   until: string;
 }
-const EMPTY: Filter = { user: '', object: '', via: '', outcome: '', since: '', until: '' };
+const EMPTY: Filter = { user: '', object: '', via: '', outcome: '', reason: '', since: '', until: '' };
 
 /** The API filter: empty fields dropped; "until" is inclusive of that day in the form, exclusive in the API. */
 export function apiFilter(f: Filter): Record<string, string> {
@@ -32,11 +34,15 @@ export function apiFilter(f: Filter): Record<string, string> {
   return out;
 }
 
-export function AuditScreen(_props: ScreenProps) {
+export function AuditScreen({ params }: ScreenProps) {
   const bridge = useBridge();
   const [info] = useQuery('app.info', {});
   const [objects] = useQuery('workspace.objects', {});
-  const [filter, setFilter] = useState<Filter>(EMPTY);
+  const [filter, setFilter] = useState<Filter>(() => ({ ...EMPTY, reason: params.reason ?? '' }));
+  // A link from elsewhere (a flow run's "Audit entries") may arrive while the viewer is already open.
+  useEffect(() => {
+    if (params.reason) setFilter({ ...EMPTY, reason: params.reason });
+  }, [params.reason]);
   const [entries, reload] = useQuery('audit.list', { ...apiFilter(filter), limit: 500 } as never, 'audit viewer');
   const [selected, setSelected] = useState<AuditEntryDto | null>(null);
   const [verify, setVerify] = useState<{ ok: boolean; text: string } | null>(null);
@@ -115,6 +121,10 @@ export function AuditScreen(_props: ScreenProps) {
             <option value="denied">denied</option>
             <option value="error">error</option>
           </select>
+        </label>
+        <label>
+          Reason contains
+          <input type="search" value={filter.reason} onChange={set('reason')} placeholder="flow … run …" size={Math.min(48, Math.max(16, filter.reason.length))} />
         </label>
         <label>
           From
