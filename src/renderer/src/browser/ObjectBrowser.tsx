@@ -105,6 +105,12 @@ function Grid({ desc, params, objects, navigate }: { desc: ObjectDescription; pa
   const rows = useServerRows(query);
 
   const scrollRef = useRef<HTMLDivElement>(null);
+  // A new query (sort, filter, search, columns) starts at its first row. Without this the grid only got
+  // there if the browser happened to lay out the empty grid (count unknown) before the new count arrived.
+  const queryKey = query ? JSON.stringify(query) : '';
+  useEffect(() => {
+    if (scrollRef.current) scrollRef.current.scrollTop = 0;
+  }, [queryKey]);
   const virtualizer = useVirtualizer({ count: rows.total ?? 0, getScrollElement: () => scrollRef.current, estimateSize: () => ROW_HEIGHT, overscan: 15 });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;

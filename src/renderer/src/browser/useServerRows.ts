@@ -43,19 +43,28 @@ export function useServerRows(q: RowsQuery | null): ServerRows {
   const generation = useRef(0);
   const visible = useRef<number[]>([]);
   const clock = useRef(0);
+  // This query's row count, null until its count arrives. A ref, not the `total` state: in the render that
+  // changes the query, `total` still holds the previous query's count, and the grid still reports the old
+  // (deep) scroll range, which would fetch pages of the new order that nobody will see.
+  const counted = useRef<number | null>(null);
 
   useEffect(() => {
     generation.current++;
     cache.current.clear();
     used.current.clear();
     inflight.current.clear();
+    counted.current = null;
     setTotal(null);
     setError(null);
     if (!q) return;
     const gen = generation.current;
     const countAst = { object: q.object, ...(q.where ? { where: q.where } : {}), ...(q.search ? { search: q.search } : {}), aggregations: [{ function: 'count', alias: 'n' }] };
     bridge.call('data.query', { query: countAst }, 'browse: count rows').then(
-      (r) => gen === generation.current && setTotal(Number(r.rows[0]?.n ?? 0)),
+      (r) => {
+        if (gen !== generation.current) return;
+        counted.current = Number(r.rows[0]?.n ?? 0);
+        setTotal(counted.current);
+      },
       (e: unknown) => gen === generation.current && setError(e instanceof Error ? e.message : String(e)),
     );
     // eslint-disable-next-line react-hooks/exhaustive-deps
@@ -103,15 +112,15 @@ export function useServerRows(q: RowsQuery | null): ServerRows {
 
   const ensure = useCallback(
     (first: number, last: number) => {
-      if (total === null) return;
-      const pages = pagesFor(first, last, PAGE_SIZE, total);
+      if (counted.current === null) return;
+      const pages = pagesFor(first, last, PAGE_SIZE, counted.current);
       visible.current = pages;
       for (const p of pages) {
         if (cache.current.has(p)) used.current.set(p, ++clock.current);
         else fetchPage(p);
       }
     },
-    [total, fetchPage],
+    [fetchPage],
   );
 
   const row = useCallback((index: number) => {
