@@ -21,7 +21,7 @@ describe('DriverRegistry.reload', () => {
     const a = reg.get('a');
     reg.get('b');
     reg.get('c');
-    await reg.reload([{ ...def('a', 'a.db'), file: '/elsewhere.ts' } as DatasourceDefinition, def('b', 'other.db')], { keepUnchanged: true });
+    await reg.reload([{ ...def('a', 'a.db'), file: '/elsewhere.ts' } as unknown as DatasourceDefinition, def('b', 'other.db')], { keepUnchanged: true });
     expect(closed.sort()).toEqual(['b', 'c']);
     expect(reg.get('a')).toBe(a);
     expect(reg.has('c')).toBe(false);
