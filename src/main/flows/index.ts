@@ -6,6 +6,8 @@ export { Flow, defineFlow } from './authoring';
 export { FlowSchema, type FlowDefinition, type FlowInput, type Step } from './schema';
 export { loadFlows, listFlowFiles, type LoadedFlow, type FlowProblem, type FlowLoadResult } from './loader';
 export { loadedFlows, forgetFlows } from './registry';
+export { renderFlowFile, leadingComment, UnrenderableValueError } from './render';
+export { saveFlow, isAdmin, FlowSaveError, FLOW_DIR, type SaveFlowRequest, type SaveFlowResult } from './writer';
 export { FlowService, FlowAccessError, toDto, type FlowServiceOptions } from './service';
 export { FlowScheduler, type SchedulerOptions, type TickReport } from './scheduler';
 export { nextRuns, decideDue, occurrencesBetween } from './schedule';

@@ -63,24 +63,9 @@ export async function loadFlows(ctx: FlowLoadContext, options: ModuleLoaderOptio
   const flows = new Map<string, LoadedFlow>();
   const problems: FlowProblem[] = [];
   for (const file of listFlowFiles(ctx.workspace.root)) {
-    let text: string | undefined;
-    const source = () => (text ??= safeRead(file));
-    const evaluated = await modules.evaluate(file);
-    if (!evaluated.ok) {
-      problems.push({ kind: evaluated.kind, file, line: evaluated.line, message: evaluated.message });
-      continue;
-    }
-    const candidates = [...new Set(Object.values(evaluated.exports))].filter(
-      (v) => isMarkedFlow(v) || (v && typeof v === 'object' && !Array.isArray(v) && 'steps' in v && 'name' in v),
-    );
-    if (candidates.length === 0) {
-      problems.push({ kind: 'invalid', file, message: "this flow file exports no flow — `export default Flow.create({ name, owner, steps: [ … ] })` (import { Flow } from 'objectdesk')" });
-      continue;
-    }
-    for (const value of candidates) {
-      const loaded = validateFlow(value, file, source, ctx);
-      problems.push(...loaded.problems);
-      if (!loaded.definition) continue;
+    const inFile = await loadFlowFile(file, ctx, modules);
+    problems.push(...inFile.problems);
+    for (const loaded of inFile.flows) {
       const existing = flows.get(loaded.definition.name);
       if (existing) {
         const p: FlowProblem = {
@@ -94,8 +79,36 @@ export async function loadFlows(ctx: FlowLoadContext, options: ModuleLoaderOptio
         existing.problems.push(p);
         continue;
       }
-      flows.set(loaded.definition.name, { definition: loaded.definition, file, line: loaded.line, problems: loaded.problems });
+      flows.set(loaded.definition.name, loaded);
     }
+  }
+  return { flows, problems };
+}
+
+/**
+ * One flow file, evaluated and validated: the flows it defines (each with its own problems) and every
+ * problem found in it. `reportAs` names the file in problems when the evaluated file is a stand-in (the
+ * flow editor checks its rendered text in a scratch file before writing the real one).
+ */
+export async function loadFlowFile(file: string, ctx: FlowLoadContext, modules: ModuleLoader, reportAs: string = file): Promise<{ flows: LoadedFlow[]; problems: FlowProblem[] }> {
+  let text: string | undefined;
+  const source = () => (text ??= safeRead(file));
+  const evaluated = await modules.evaluate(file);
+  if (!evaluated.ok) {
+    return { flows: [], problems: [{ kind: evaluated.kind, file: reportAs, line: evaluated.line, message: evaluated.message.split(file).join(reportAs) }] };
+  }
+  const candidates = [...new Set(Object.values(evaluated.exports))].filter(
+    (v) => isMarkedFlow(v) || (v && typeof v === 'object' && !Array.isArray(v) && 'steps' in v && 'name' in v),
+  );
+  if (candidates.length === 0) {
+    return { flows: [], problems: [{ kind: 'invalid', file: reportAs, message: "this flow file exports no flow — `export default Flow.create({ name, owner, steps: [ … ] })` (import { Flow } from 'objectdesk')" }] };
+  }
+  const flows: LoadedFlow[] = [];
+  const problems: FlowProblem[] = [];
+  for (const value of candidates) {
+    const loaded = validateFlow(value, reportAs, source, ctx);
+    problems.push(...loaded.problems);
+    if (loaded.definition) flows.push({ definition: loaded.definition, file: reportAs, line: loaded.line, problems: loaded.problems });
   }
   return { flows, problems };
 }

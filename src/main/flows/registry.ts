@@ -5,7 +5,7 @@
  */
 import path from 'node:path';
 import type { AppContext } from '../app/context';
-import { loadFlows, type FlowLoadResult } from './loader';
+import { loadFlows, type FlowLoadContext, type FlowLoadResult } from './loader';
 
 interface Entry {
   result?: Promise<FlowLoadResult>;
@@ -34,27 +34,35 @@ export function forgetFlows(app: AppContext): void {
   if (entry) entry.result = undefined;
 }
 
-async function readFlows(app: AppContext): Promise<FlowLoadResult> {
-  const root = app.options.workspaceDir;
+/** What flows are checked against: the whole workspace, and each owner's view of it. Null while it has problems. */
+export function flowLoadContext(app: AppContext): FlowLoadContext | null {
   // The view handed to a handler is scoped to its caller; a flow is checked against its owner's view instead.
   const workspace = app.viewFor({ user: app.user.name, via: 'flow' }).workspace;
-  if (!workspace) {
+  if (!workspace) return null;
+  return {
+    workspace,
+    viewFor: (user) => {
+      try {
+        return app.viewFor({ user, via: 'flow' }).workspace ?? undefined;
+      } catch {
+        return undefined;
+      }
+    },
+  };
+}
+
+export function flowModuleCacheDir(app: AppContext): string {
+  return path.join(app.options.dataDir, 'cache', 'workspace');
+}
+
+async function readFlows(app: AppContext): Promise<FlowLoadResult> {
+  const root = app.options.workspaceDir;
+  const ctx = flowLoadContext(app);
+  if (!ctx) {
     return {
       flows: new Map(),
       problems: [{ kind: 'workspace_invalid', file: path.join(root, 'objectdesk.config.ts'), message: 'the workspace has problems, so its flows are not loaded — run `objectdesk validate` and fix them first' }],
     };
   }
-  return loadFlows(
-    {
-      workspace,
-      viewFor: (user) => {
-        try {
-          return app.viewFor({ user, via: 'flow' }).workspace ?? undefined;
-        } catch {
-          return undefined;
-        }
-      },
-    },
-    { cacheDir: path.join(app.options.dataDir, 'cache', 'workspace') },
-  );
+  return loadFlows(ctx, { cacheDir: flowModuleCacheDir(app) });
 }

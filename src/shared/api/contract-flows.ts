@@ -157,6 +157,13 @@ export type FlowSettings = z.infer<typeof FlowSettingsSchema>;
 const FlowName = z.string().min(1).max(200);
 const RunId = z.string().min(1).max(100);
 
+/**
+ * A flow definition as the editor sends it: checked on the server by the flow loader's own strict schema and
+ * reference checks (see docs/flows.md), which name every problem with its step and key.
+ */
+export const FlowDefinitionInputSchema = z.record(z.string(), z.unknown());
+export type FlowDefinitionInput = z.infer<typeof FlowDefinitionInputSchema>;
+
 export const flowOperations = {
   'flows.list': query(
     "The workspace's flows with trigger, owner, next and last run, pending approvals and load problems.",
@@ -178,6 +185,21 @@ export const flowOperations = {
   'flows.reject': query('Rejects a run awaiting approval (its owner only): nothing is written or sent.', z.strictObject({ runId: RunId, reason: z.string().max(500).optional() }), RunSchema),
   'flows.settings.get': query("The caller's flow settings: export folder and allowed http targets.", z.strictObject({}), FlowSettingsSchema),
   'flows.settings.set': query("Changes the caller's flow settings.", FlowSettingsSchema.partial(), FlowSettingsSchema),
+  'flows.get': query(
+    'The definition of one flow, as the step editor edits it (its owner or an admin).',
+    z.strictObject({ flow: FlowName }),
+    z.strictObject({ name: z.string(), file: z.string(), definition: FlowDefinitionInputSchema, problems: z.array(FlowProblemSchema) }),
+  ),
+  'flows.save': query(
+    "Writes a flow as a formatted *.flow.ts file (new: flows/<name>.flow.ts; edit: give its file). Owner or admin only; a non-admin saves only flows they own. The rendered file is loaded by the flow loader first: a flow with problems is refused with them (error details: { problems }) and nothing is written. validateOnly checks without writing.",
+    z.strictObject({ file: z.string().min(1).max(1000).optional(), definition: FlowDefinitionInputSchema, validateOnly: z.boolean().default(false) }),
+    z.strictObject({ name: z.string(), file: z.string(), created: z.boolean(), written: z.boolean() }),
+  ),
+  'flows.nextRuns': query(
+    'The next times a cron schedule fires, in the given time zone (default: the workspace\'s) — the editor\'s preview.',
+    z.strictObject({ cron: z.string().min(1).max(200), timezone: z.string().min(1).max(100).optional(), count: z.number().int().min(1).max(20).default(5) }),
+    z.strictObject({ timezone: z.string(), runs: z.array(z.string()) }),
+  ),
   'inbox.list': query(
     "The caller's in-app inbox: flow notifications, approvals to give and missed scheduled runs.",
     z.strictObject({ unreadOnly: z.boolean().default(false), limit: z.number().int().min(1).max(500).default(100) }),

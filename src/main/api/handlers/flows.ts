@@ -3,7 +3,7 @@ import type { QueryHandler } from '../types';
 import type { Api } from '..';
 import type { AppContext } from '../../app/context';
 import { ApiError } from '../../../shared/api/errors';
-import { FlowAccessError, FlowService, toDto } from '../../flows';
+import { FlowAccessError, FlowSaveError, FlowService, isAdmin, nextRuns, saveFlow, toDto } from '../../flows';
 
 async function service(app: AppContext): Promise<FlowService> {
   // Imported when called: the API module imports this handler table.
@@ -16,6 +16,7 @@ async function guard<T>(fn: () => Promise<T> | T): Promise<T> {
     return await fn();
   } catch (e) {
     if (e instanceof FlowAccessError) throw new ApiError(e.code, e.message);
+    if (e instanceof FlowSaveError) throw new ApiError(e.code, e.message, e.path, e.problems.length ? { problems: e.problems } : undefined);
     throw e;
   }
 }
@@ -50,6 +51,27 @@ const settingsSet: QueryHandler<'flows.settings.set'> = async (patch, { app, ses
   return (await service(app)).withStore((s) => s.setSettings(session.user, { ...patch, ...(patch.httpAllowed ? { httpAllowed: patch.httpAllowed.map((o) => new URL(o).origin) } : {}) }));
 };
 
+const get: QueryHandler<'flows.get'> = async ({ flow }, { app, session }) =>
+  guard(async () => {
+    const f = await (await service(app)).get(flow);
+    if (f.definition.owner !== session.user && !isAdmin(app, session.user)) {
+      throw new ApiError('forbidden', `only the owner of "${flow}" (${f.definition.owner}) or an admin can edit it`);
+    }
+    return { name: f.definition.name, file: f.file, definition: f.definition as unknown as Record<string, unknown>, problems: f.problems };
+  });
+
+const save: QueryHandler<'flows.save'> = async ({ file, definition, validateOnly }, { app, session }) =>
+  guard(() => saveFlow(app, session.user, { file, definition, validateOnly }));
+
+const schedulePreview: QueryHandler<'flows.nextRuns'> = async ({ cron, timezone, count }, { app }) => {
+  const zone = timezone ?? (app.workspace ?? app.partial).timezone;
+  try {
+    return { timezone: zone, runs: nextRuns(cron, zone, new Date(), count).map((d) => d.toISOString()) };
+  } catch (e) {
+    throw new ApiError('bad_request', `${(e as Error).message} — a cron schedule has 5 fields (minute hour day month weekday) or 6 (seconds first), e.g. "0 8 * * 1-5"; the time zone is an IANA name such as Europe/Berlin`, 'cron');
+  }
+};
+
 const inboxList: QueryHandler<'inbox.list'> = async ({ unreadOnly, limit }, { app, session }) =>
   (await service(app)).withStore((s) => {
     const all = s.listInbox(session.user, 500);
@@ -68,6 +90,9 @@ export const flowHandlers = {
   'flows.reject': reject,
   'flows.settings.get': settingsGet,
   'flows.settings.set': settingsSet,
+  'flows.get': get,
+  'flows.save': save,
+  'flows.nextRuns': schedulePreview,
   'inbox.list': inboxList,
   'inbox.markRead': inboxMarkRead,
 } as const;
