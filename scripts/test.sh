@@ -16,9 +16,15 @@ run_stage() { # run_stage NAME CMD... — keeps going after a failed stage so th
   "$@" || status=1
 }
 KEYCHAIN="bash scripts/with-keychain.sh"
+# The type check counts as one test in the summary, so a type error cannot hide behind green tests.
+typecheck() {
+  if npm run -s typecheck; then echo '{"numPassedTests":1,"numFailedTests":0}' > test-results/typecheck.json
+  else echo '{"numPassedTests":0,"numFailedTests":1}' > test-results/typecheck.json; return 1; fi
+}
+run_stage "type check (tsc, node and web)" typecheck
 run_stage "unit tests" $KEYCHAIN npx vitest run --project unit --reporter=default --reporter=json --outputFile.json=test-results/unit.json
 run_stage "component tests (jsdom)" $KEYCHAIN npx vitest run --project component --reporter=default --reporter=json --outputFile.json=test-results/component.json
 run_stage "integration tests (PostgreSQL, MariaDB)" $KEYCHAIN npx vitest run --project integration --reporter=default --reporter=json --outputFile.json=test-results/integration.json
 run_stage "e2e tests (Chromium)" $KEYCHAIN env CI=true npx playwright test
-node scripts/summarize-tests.mjs test-results/unit.json test-results/component.json test-results/integration.json test-results/e2e.json || status=1
+node scripts/summarize-tests.mjs test-results/typecheck.json test-results/unit.json test-results/component.json test-results/integration.json test-results/e2e.json || status=1
 exit $status
