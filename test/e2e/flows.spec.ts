@@ -1,12 +1,15 @@
 // The Flows screen in browser mode, on a writable COPY of the demo workspace (objects/ is never written):
 // list the flows, dry-run one and read its preview, run it for real, find the approval in the inbox, approve
 // it and see exactly the previewed records written, the run history and the notification in the inbox.
-import { copyFileSync, cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+// Then the step editor: build a read-only flow, see a load problem refused (nothing written), fix it, save,
+// run it, and follow the run's audit link to the audit viewer filtered to that run.
+import { copyFileSync, cpSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
-import { expect, test } from '@playwright/test';
+import AxeBuilder from '@axe-core/playwright';
+import { expect, test, type Page } from '@playwright/test';
 import { serveApp, type ServedApp } from './host';
 import { shoot } from './screenshots';
 
@@ -138,4 +141,111 @@ test('list flows, dry-run with a preview, approve a write run from the inbox, se
   await expect(inbox.getByRole('listitem').filter({ hasText: 'Stamped 3 invoices' })).toContainText('ids [103,201,299]');
   await expect(inbox.getByRole('listitem')).toHaveCount(2);
   await page.screenshot({ path: testInfo.outputPath('flows-inbox.png') });
+});
+
+async function axeViolations(page: Page): Promise<string[]> {
+  const result = await new AxeBuilder({ page }).include('.flow-editor').withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice']).analyze();
+  return result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+}
+
+test('the step editor writes a read-only flow; it runs; its audit link opens the audit viewer filtered to the run', async ({ page }, testInfo) => {
+  const flowFile = path.join(dir, 'flows', 'usa_big_totals.flow.ts');
+  const flowsBefore = readdirSync(path.join(dir, 'flows')).sort();
+  await page.goto(served.url);
+  await page.getByRole('navigation', { name: 'Workspace' }).getByRole('button', { name: 'Flows', exact: true }).click();
+  await page.getByRole('button', { name: 'New flow' }).click();
+
+  const editor = page.getByRole('form', { name: 'New flow' });
+  await expect(editor).toBeVisible();
+  // The name field has the focus: the form is filled from the keyboard.
+  await expect(editor.getByLabel('Name (snake_case, unique)')).toBeFocused();
+  await page.keyboard.type('usa_big_totals');
+  await editor.getByLabel('Label', { exact: true }).fill('US invoices over 15 (read-only)');
+  // Olivia is not an admin: the flow runs as her.
+  await expect(editor.getByLabel('Owner (the flow runs as this user)')).toHaveValue('ops.olivia');
+
+  const first = editor.getByRole('group', { name: /^Step 1:/ });
+  await first.getByLabel(/^Step name/).fill('big');
+  await first.getByLabel('Object', { exact: true }).selectOption('invoice');
+  const fields = first.getByRole('group', { name: /^Fields/ });
+  await fields.getByLabel('invoice_id', { exact: true }).check();
+  await fields.getByLabel('total', { exact: true }).check();
+  await first.getByLabel(/^Rest of the query/).fill('{ "where": { "billing_country": "USA", "total": { "$gt": 15 } } }');
+
+  await editor.getByLabel('New step of type').selectOption('notify');
+  await editor.getByRole('button', { name: 'Add step' }).click();
+  const second = editor.getByRole('group', { name: /^Step 2:/ });
+  await expect(second.getByLabel(/^Step name/)).toBeFocused();
+  await page.keyboard.press('ControlOrMeta+a');
+  await page.keyboard.type('tell');
+  // A misspelt reference: the flow loader refuses it, naming the step and the key, and nothing is written.
+  await second.getByLabel('Title', { exact: true }).fill('{{big.cuont}} big US invoices');
+  await second.getByLabel('Message', { exact: true }).fill('ids {{big.rows.invoice_id}}');
+  await second.getByLabel('Also as a desktop notification').uncheck();
+  await editor.getByRole('button', { name: 'Save' }).click();
+  const problems = editor.getByRole('alert', { name: 'Problems' });
+  await expect(problems).toContainText('step tell');
+  await expect(problems).toContainText('steps.1.title');
+  await expect(problems).toContainText('"big" is a record and has no "cuont" — use one of: rows, count, first');
+  await expect(second.getByLabel('Title', { exact: true })).toHaveAttribute('aria-invalid', 'true');
+  expect(existsSync(flowFile)).toBe(false);
+  expect(readdirSync(path.join(dir, 'flows')).sort()).toEqual(flowsBefore);
+  await shoot(page, testInfo, 'flows-editor-problem');
+  // Labelled controls, readable problems: no serious or critical axe violation in either theme.
+  for (const theme of ['light', 'dark'] as const) {
+    await page.evaluate((t) => {
+      document.documentElement.dataset.theme = t;
+    }, theme);
+    expect(await axeViolations(page)).toEqual([]);
+  }
+
+  // Fixed and saved: the file is written and the flow is listed, with no writes.
+  await second.getByLabel('Title', { exact: true }).fill('{{big.count}} big US invoices');
+  await editor.getByRole('button', { name: 'Save' }).click();
+  await expect(editor).toBeHidden();
+  const list = page.getByRole('list', { name: 'Flows' });
+  await expect(list.getByRole('button', { name: /US invoices over 15 \(read-only\)/ })).toBeVisible();
+  const source = readFileSync(flowFile, 'utf8');
+  expect(source).toContain("name: 'usa_big_totals'");
+  expect(source).toContain("owner: 'ops.olivia'");
+  expect(source).toContain("where: { billing_country: 'USA', total: { $gt: 15 } }");
+  const detail = page.getByRole('region', { name: 'Flow' });
+  await expect(detail.getByRole('heading', { level: 2 })).toHaveText('US invoices over 15 (read-only)');
+  await expect(detail).toContainText('no (reads, notifies, exports)');
+  await expect(detail.getByRole('list').filter({ hasText: 'big' })).toContainText('tell');
+
+  // Edit shows what was saved.
+  await detail.getByRole('button', { name: 'Edit' }).click();
+  const edit = page.getByRole('form', { name: 'Edit flow usa_big_totals' });
+  await expect(edit.getByRole('group', { name: 'Step 1: big' }).getByLabel(/^Rest of the query/)).toHaveValue(/"billing_country": "USA"/);
+  await edit.getByRole('button', { name: 'Cancel' }).click();
+
+  // Run it: reads only, so it succeeds at once.
+  await detail.getByRole('button', { name: 'Run now' }).click();
+  const run = page.getByRole('region', { name: 'Run' });
+  await expect(run.getByRole('heading', { level: 2 })).toContainText('usa_big_totals');
+  await expect(run.getByRole('heading', { level: 2 })).toContainText('Succeeded');
+  const reason = (await run.locator('p code').first().textContent())!;
+  expect(reason).toMatch(/^flow usa_big_totals run [0-9a-f-]{36}$/);
+
+  // The audit link: the audit viewer, filtered to exactly this run's calls, all made as Olivia via the flow.
+  await run.getByRole('button', { name: 'Audit entries' }).click();
+  const filters = page.getByRole('search', { name: 'Filter audit entries' });
+  await expect(filters.getByLabel('Reason contains')).toHaveValue(reason);
+  const table = page.getByRole('table', { name: 'Audit entries' });
+  await expect(table).toBeVisible();
+  const rows = table.locator('tbody tr');
+  await expect(rows.filter({ hasText: 'data.query' })).toHaveCount(1);
+  const count = await rows.count();
+  for (let i = 0; i < count; i++) {
+    await expect(rows.nth(i).getByRole('cell').nth(2)).toHaveText('ops.olivia');
+    await expect(rows.nth(i).getByRole('cell').nth(3)).toHaveText('flow');
+  }
+  await rows.filter({ hasText: 'data.query' }).click();
+  await expect(page.getByRole('complementary', { name: 'Audit entry' })).toContainText(reason);
+  await shoot(page, testInfo, 'flows-audit-link');
+  // Clearing the filter shows more than this run (the first test's runs, the reads of the screens).
+  await filters.getByRole('button', { name: 'Clear' }).click();
+  await expect(filters.getByLabel('Reason contains')).toHaveValue('');
+  await expect.poll(() => rows.count()).toBeGreaterThan(count);
 });

@@ -2,13 +2,15 @@
  * The Flows screen: the workspace's flows with their trigger, owner, next and last run and load problems;
  * Run and Dry run; the run history with each step's outcome (input/output sizes, errors, the audit reason to
  * look for); a run's preview — every record that would change, old → new — with Approve / Reject; the inbox;
- * and the owner's flow settings (export folder, allowed http targets).
+ * the owner's flow settings (export folder, allowed http targets); and the step editor (New flow / Edit),
+ * which writes the flow file.
  */
 import { useEffect, useState } from 'react';
 import type { FlowSummary, RunDto } from '../../../shared/api/contract-flows';
 import { useBridge, useQuery } from '../bridge/context';
 import { ErrorNote } from '../components/ErrorNote';
 import type { ScreenProps } from '../shell/screens';
+import { FlowEditor, type EditorTarget } from './FlowEditor';
 import { bytes, changeLines, statusText, triggerText, when } from './view';
 import './flows.css';
 
@@ -49,7 +51,10 @@ export function FlowsScreen({ navigate, params }: ScreenProps) {
 function FlowsTab({ onRun }: { onRun: (runId: string) => void }) {
   const bridge = useBridge();
   const [list, reload] = useQuery('flows.list', {}, 'flows list');
+  const [info] = useQuery('app.info', {});
+  const admin = info.status === 'ok' && info.value.user.admin;
   const [selected, setSelected] = useState<string | undefined>();
+  const [editing, setEditing] = useState<EditorTarget | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<unknown>(null);
   const flows = list.status === 'ok' ? list.value.flows : [];
@@ -70,39 +75,85 @@ function FlowsTab({ onRun }: { onRun: (runId: string) => void }) {
   };
   return (
     <div className="flows-body">
-      <ul className="flow-list" aria-label="Flows">
-        {list.status === 'loading' && <li className="muted">Loading…</li>}
-        {list.status === 'ok' && flows.length === 0 && <li className="empty">No flows yet. Add a <code>*.flow.ts</code> file to the workspace (see docs/flows.md).</li>}
-        {flows.map((f) => (
-          <li key={f.name}>
-            <button aria-current={f === flow} onClick={() => setSelected(f.name)}>
-              <span>
-                {f.label} {f.pending > 0 && <span className="badge" title="runs awaiting your approval">{f.pending}</span>}
-                {f.problems.length > 0 && <span className="error small"> · {f.problems.length} problem(s)</span>}
-              </span>
-              <span className="muted small">{triggerText(f.trigger)}</span>
-              {f.nextRun && <span className="muted small">next {when(f.nextRun)}</span>}
-              {f.lastRun && <span className={`small run-status ${f.lastRun.status}`}>last {statusText(f.lastRun.status)} · {when(f.lastRun.startedAt)}</span>}
-            </button>
-          </li>
-        ))}
-      </ul>
-      <section className="flow-detail" aria-label="Flow">
-        {list.status === 'error' && <ErrorNote error={list.message} onRetry={reload} />}
-        {list.status === 'ok' && list.value.problems.filter((p) => !p.flow).map((p, i) => <ErrorNote key={i} error={`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`} />)}
-        {flow && <FlowDetail flow={flow} busy={busy} onRun={run} />}
-        <ErrorNote error={error} onDismiss={() => setError(null)} />
-      </section>
+      <div className="flow-side">
+        <div className="row flow-side-actions">
+          <button onClick={() => setEditing({ kind: 'new' })} disabled={editing?.kind === 'new'}>
+            New flow
+          </button>
+        </div>
+        <ul className="flow-list" aria-label="Flows">
+          {list.status === 'loading' && <li className="muted">Loading…</li>}
+          {list.status === 'ok' && flows.length === 0 && (
+            <li className="empty">
+              No flows yet. Add a <code>*.flow.ts</code> file to the workspace (see docs/flows.md).
+            </li>
+          )}
+          {flows.map((f) => (
+            <li key={f.name}>
+              <button
+                aria-current={f === flow}
+                onClick={() => {
+                  setSelected(f.name);
+                  setEditing(null);
+                }}
+              >
+                <span>
+                  {f.label}{' '}
+                  {f.pending > 0 && (
+                    <span className="badge" title="runs awaiting your approval">
+                      {f.pending}
+                    </span>
+                  )}
+                  {f.problems.length > 0 && <span className="error small"> · {f.problems.length} problem(s)</span>}
+                </span>
+                <span className="muted small">{triggerText(f.trigger)}</span>
+                {f.nextRun && <span className="muted small">next {when(f.nextRun)}</span>}
+                {f.lastRun && (
+                  <span className={`small run-status ${f.lastRun.status}`}>
+                    last {statusText(f.lastRun.status)} · {when(f.lastRun.startedAt)}
+                  </span>
+                )}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </div>
+      {editing ? (
+        <section className="flow-detail" aria-label="Flow editor">
+          <FlowEditor
+            key={editing.kind === 'edit' ? editing.flow : 'new'}
+            target={editing}
+            onCancel={() => setEditing(null)}
+            onSaved={(name) => {
+              setEditing(null);
+              setSelected(name);
+              reload();
+            }}
+          />
+        </section>
+      ) : (
+        <section className="flow-detail" aria-label="Flow">
+          {list.status === 'error' && <ErrorNote error={list.message} onRetry={reload} />}
+          {list.status === 'ok' && list.value.problems.filter((p) => !p.flow).map((p, i) => <ErrorNote key={i} error={`${p.file}${p.line ? `:${p.line}` : ''}: ${p.message}`} />)}
+          {flow && <FlowDetail flow={flow} busy={busy} onRun={run} canEdit={flow.mine || admin} onEdit={() => setEditing({ kind: 'edit', flow: flow.name })} />}
+          <ErrorNote error={error} onDismiss={() => setError(null)} />
+        </section>
+      )}
     </div>
   );
 }
 
-function FlowDetail({ flow, busy, onRun }: { flow: FlowSummary; busy: boolean; onRun: (dryRun: boolean) => void }) {
+function FlowDetail({ flow, busy, onRun, canEdit, onEdit }: { flow: FlowSummary; busy: boolean; onRun: (dryRun: boolean) => void; canEdit: boolean; onEdit: () => void }) {
   return (
     <>
       <div className="row">
         <h2 style={{ margin: 0, fontSize: 17 }}>{flow.label}</h2>
         <span className="spacer" />
+        {canEdit && (
+          <button onClick={onEdit} title="Edit the steps and settings; saving rewrites the flow file">
+            Edit
+          </button>
+        )}
         <button onClick={() => onRun(true)} disabled={busy || !flow.mine || flow.problems.length > 0} title="Runs the reads and shows what would change; writes and sends nothing">
           Dry run
         </button>
@@ -239,9 +290,7 @@ function RunDetail({ run, onChanged, navigate }: { run: RunDto; onChanged: () =>
       {r.error && <ErrorNote error={r.error} />}
       {r.preview && (r.preview.changes.length > 0 || r.preview.effects.length > 0) && (
         <div className="card" aria-label="Preview">
-          <h3 style={{ fontSize: 14, marginTop: 0 }}>
-            {r.status === 'dry_run' || r.status === 'awaiting_approval' ? `Would change ${r.preview.recordCount} record(s)` : 'Changes'}
-          </h3>
+          <h3 style={{ fontSize: 14, marginTop: 0 }}>{r.status === 'dry_run' || r.status === 'awaiting_approval' ? `Would change ${r.preview.recordCount} record(s)` : 'Changes'}</h3>
           {r.preview.changes.map((c) => (
             <table key={c.path} className="mini" aria-label={`${c.kind} ${c.object}`}>
               <caption className="small muted" style={{ textAlign: 'left' }}>
@@ -377,7 +426,14 @@ function SettingsTab() {
   const save = async () => {
     setError(null);
     try {
-      await bridge.call('flows.settings.set', { exportFolder: folder.trim() || undefined, httpAllowed: origins.split(/\s+/).filter(Boolean) }, 'save flow settings');
+      await bridge.call(
+        'flows.settings.set',
+        {
+          exportFolder: folder.trim() || undefined,
+          httpAllowed: origins.split(/\s+/).filter(Boolean),
+        },
+        'save flow settings',
+      );
       setMsg('Saved.');
       reload();
     } catch (e) {
