@@ -99,6 +99,12 @@ export class QueryError extends Error {
   }
 }
 
+/** The fallback when a driver's own mapping does not recognise a connection failure: its text, scrubbed. */
+export function unavailableError(err: unknown, target: ConnectionTarget, password: string | undefined): ConnectionError {
+  const msg = scrub(String((err as Error)?.message ?? err), [password]);
+  return new ConnectionError('unavailable', target, `${connectionMessage('unavailable', target)} (${msg})`, (err as { code?: string })?.code);
+}
+
 /** Removes every occurrence of the given secrets from a text. */
 export function scrub(text: string, secrets: ReadonlyArray<string | undefined>): string {
   let out = text;

@@ -12,8 +12,8 @@ import type { DatasourceDefinition } from '../../metadata/datasource';
 import type { Catalog, IntrospectOptions } from '../../introspect/catalog';
 import { readMysqlCatalog } from '../../introspect/readers/mysql';
 import {
-  ConnectionError, DriverClosedError, QueryCancelledError, QueryError, QueryTimeoutError, WriteNotAllowedError,
-  connectionMessage, scrub, type ConnectionTarget,
+  DriverClosedError, QueryCancelledError, QueryError, QueryTimeoutError, WriteNotAllowedError,
+  scrub, unavailableError, type ConnectionTarget,
 } from '../errors';
 import { isoLocal, onAbort, poolSettings, resolvePassword, writesAllowed } from '../shared';
 import type {
@@ -152,8 +152,7 @@ export class MysqlDriver implements SqlDriver {
   private connectionError(err: unknown): Error {
     const mapped = toMysqlConnectionError(err, this.target, this.settings.connectionTimeoutMillis);
     if (mapped) return mapped;
-    const msg = scrub(String((err as Error)?.message ?? err), [this.password]);
-    return new ConnectionError('unavailable', this.target, `${connectionMessage('unavailable', this.target)} (${msg})`, (err as { code?: string })?.code);
+    return unavailableError(err, this.target, this.password);
   }
 
   private async connect(): Promise<mysql.PoolConnection> {

@@ -12,7 +12,7 @@ import type { Catalog, IntrospectOptions } from '../../introspect/catalog';
 import { readPostgresCatalog } from '../../introspect/readers/postgres';
 import {
   ConnectionError, DriverClosedError, QueryCancelledError, QueryError, QueryTimeoutError, WriteNotAllowedError,
-  connectionMessage, scrub, type ConnectionTarget,
+  scrub, unavailableError, type ConnectionTarget,
 } from '../errors';
 import { onAbort, poolSettings, resolvePassword, writesAllowed } from '../shared';
 import type {
@@ -114,8 +114,7 @@ export class PostgresDriver implements SqlDriver {
   private connectionError(err: unknown): Error {
     const mapped = toPgConnectionError(err, this.target, this.settings.connectionTimeoutMillis);
     if (mapped) return mapped;
-    const msg = scrub(String((err as Error)?.message ?? err), [this.password]);
-    return new ConnectionError('unavailable', this.target, `${connectionMessage('unavailable', this.target)} (${msg})`, (err as { code?: string })?.code);
+    return unavailableError(err, this.target, this.password);
   }
 
   private async connect(): Promise<pg.PoolClient> {
