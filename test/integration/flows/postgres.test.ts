@@ -11,7 +11,7 @@ import { FlowScheduler, FlowService } from '../../../src/main/flows';
 import type { RunDto } from '../../../src/shared/api/contract-flows';
 import { openTestApp } from '../../helpers/app';
 import { loadChinookPostgres, pgAdmin, PG, type TestDatabase } from '../../helpers/databases';
-import { flowFile, flowWorkspace } from '../../unit/flows/workspace';
+import { flowFile, flowWorkspace, WRITE_FLOWS } from '../../unit/flows/workspace';
 
 const OLIVIA = { user: 'ops.olivia', via: 'ui' as const };
 let db: TestDatabase;
@@ -42,20 +42,7 @@ beforeAll(async () => {
   name: 'watch', owner: 'ops.olivia', trigger: { type: 'change', object: 'invoice', watermark: 'invoice_date', every: 30 },
   steps: [{ id: 'n', type: 'notify', title: '{{trigger.count}} new', message: '{{trigger.rows.invoice_id}}' }],
 }`),
-      'stamp.flow.ts': flowFile(`{
-  name: 'stamp_usa', owner: 'ops.olivia',
-  steps: [
-    { id: 'big', type: 'query', query: { object: 'invoice', fields: ['invoice_id', 'billing_state'], where: { billing_country: 'USA', total: { $gt: 15 } } } },
-    { id: 'fix', type: 'update', object: 'invoice', records: 'big.rows', set: { billing_state: 'ZZ' } },
-  ],
-}`),
-      'mixed.flow.ts': flowFile(`{
-  name: 'mixed', owner: 'ops.olivia', approval: 'never',
-  steps: [
-    { id: 'big', type: 'query', query: { object: 'invoice', fields: ['invoice_id'], where: { $or: [{ billing_country: 'USA', total: { $gt: 15 } }, { invoice_id: 404 }] }, orderBy: [{ field: 'invoice_id', order: 'asc' }] } },
-    { id: 'fix', type: 'update', object: 'invoice', records: 'big.rows', set: { billing_city: 'Nowhere' } },
-  ],
-}`),
+      ...WRITE_FLOWS,
     },
     {
       snakeCase: true,

@@ -24,3 +24,25 @@ export function flowWorkspace(flows: Record<string, string>, opts: GovernanceWor
 
 /** A flow file from the object literal's source text. */
 export const flowFile = (body: string) => `import { Flow } from 'objectdesk';\n\nexport default Flow.create(${body});\n`;
+
+/**
+ * The write flows both server suites run: `stamp_usa` updates the big US invoices (with approval), `mixed`
+ * updates them plus invoice 404 — not a US invoice, so the edit rule refuses it and the batch must roll back —
+ * without approval.
+ */
+export const WRITE_FLOWS: Record<string, string> = {
+  'stamp.flow.ts': flowFile(`{
+  name: 'stamp_usa', owner: 'ops.olivia',
+  steps: [
+    { id: 'big', type: 'query', query: { object: 'invoice', fields: ['invoice_id', 'billing_state'], where: { billing_country: 'USA', total: { $gt: 15 } } } },
+    { id: 'fix', type: 'update', object: 'invoice', records: 'big.rows', set: { billing_state: 'ZZ' } },
+  ],
+}`),
+  'mixed.flow.ts': flowFile(`{
+  name: 'mixed', owner: 'ops.olivia', approval: 'never',
+  steps: [
+    { id: 'big', type: 'query', query: { object: 'invoice', fields: ['invoice_id'], where: { $or: [{ billing_country: 'USA', total: { $gt: 15 } }, { invoice_id: 404 }] }, orderBy: [{ field: 'invoice_id', order: 'asc' }] } },
+    { id: 'fix', type: 'update', object: 'invoice', records: 'big.rows', set: { billing_city: 'Nowhere' } },
+  ],
+}`),
+};
