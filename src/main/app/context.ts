@@ -57,7 +57,7 @@ export class AppContext {
   /** Emits 'reloaded' (WorkspaceReloaded) after the workspace files changed and were re-read. */
   readonly events = new EventEmitter();
   private watcher: WorkspaceWatcher | undefined;
-  private readonly engines = new Map<string, { ws: Workspace; engine: ObjectQL; created: number }>();
+  private readonly engines = new Map<string, { ws: Workspace; engine: ObjectQL; created: number }>(); // by user and via
   /** Who may see what; see src/main/security. */
   readonly governor: Governor;
   private views = new WeakMap<Workspace, Map<string, Workspace>>();
@@ -123,10 +123,12 @@ export class AppContext {
     // are keyed by a per-user session object: no entry ever serves another user's permissions, and a
     // reload (new workspace object) or the TTL starts a fresh engine.
     const now = Date.now();
-    let hit = this.engines.get(user.name);
+    // Keyed by user and door: the subordinates read this engine may trigger is audited with that via.
+    const engineKey = `${user.name}\u0000${session.via}`;
+    let hit = this.engines.get(engineKey);
     if (!hit || hit.ws !== ws || now - hit.created > ENGINE_TTL_MS) {
       const resolve = scopedResolver(ws, this.governor.visibilityOf(ws, user));
-      const canonical: Session = { user: user.name, via: session.via, ...(session.reason ? { reason: session.reason } : {}) };
+      const canonical: Session = { user: user.name, via: session.via };
       const engine = new ObjectQL({
         objects: resolve,
         permissionsResolver: (name) => ws.objects.get(name),
@@ -144,7 +146,7 @@ export class AppContext {
         explain: withSession(engine.explain),
       });
       hit = { ws, engine: facade, created: now };
-      this.engines.set(user.name, hit);
+      this.engines.set(engineKey, hit);
     }
     return hit.engine;
   }

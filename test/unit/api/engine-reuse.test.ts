@@ -39,3 +39,9 @@ describe('engine reuse', () => {
     expect(await n(jane)).toBe(21);
   });
 });
+
+describe('engine reuse and the audit', () => {
+  it('keeps separate engines per door, so what an engine audits carries the right via', () => {
+    expect(env.app.engineFor({ user: 'jane.peacock', via: 'ui' })).not.toBe(env.app.engineFor({ user: 'jane.peacock', via: 'ai' }));
+  });
+});
