@@ -16,7 +16,7 @@ import { AuditInputError } from './errors';
 export const AST_TOP_LEVEL_KEYS = new Set([
   // ObjectQL query (src/main/objectql/ast.ts)
   'object', 'fields', 'where', 'search', 'orderBy', 'limit', 'offset', 'cursor',
-  'aggregations', 'groupBy', 'having', 'expand',
+  'aggregations', 'groupBy', 'having', 'expand', 'lookupWhere',
   // writes: which record and which fields changed — never the new values
   'id', 'changedFields',
 ]);

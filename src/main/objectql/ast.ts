@@ -117,6 +117,14 @@ export const QuerySchema = z.strictObject({
   having: FilterSchema.optional(),
   /** Lookup fields to return as nested records instead of their stored key. */
   expand: z.record(z.string(), ExpandSchema).optional(),
+  /**
+   * Set by the permission layer, refused from callers: per lookup path (`customer_id`,
+   * `invoice_id.customer_id`), a filter on the related object — written from that object, as its record
+   * rules are — that a related record must match to be seen. A related record that does not match reads as
+   * absent: the lookup's fields, expansion, sorts and groups are empty, and filters see no value. The row
+   * itself stays (its own object's rules decide that).
+   */
+  lookupWhere: z.record(z.string(), FilterSchema).optional(),
 });
 export type QueryInput = z.input<typeof QuerySchema>;
 export type Query = z.output<typeof QuerySchema>;

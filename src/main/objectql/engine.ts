@@ -299,7 +299,7 @@ export class ObjectQL {
     if (cursor !== undefined) ast = { ...ast, cursor: cursor as string };
     // The permission layer may add filters or drop fields: bind what will actually run.
     const twice = ast !== first.ast;
-    const { bound } = twice ? validateQuery(ast, { ...ctx, resolve: permissionsResolver, trace: finalTrace }) : first;
+    const { bound } = twice ? validateQuery(ast, { ...ctx, resolve: permissionsResolver, trace: finalTrace, trusted: true }) : first;
     const object = objects(bound.object);
     if (!object?.datasource) throw new QueryError('unknown_object', 'object', `object "${bound.object}" has no datasource`);
     const driver = this.opts.drivers(object.datasource);

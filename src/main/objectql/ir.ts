@@ -63,6 +63,14 @@ export interface Join {
   fkColumn: string;
   /** Column in the joined table the key matches. */
   refColumn: string;
+  /**
+   * The permission layer's rule for this lookup (`lookupWhere`): only related records among these keys
+   * join; any other reads as no record (the LEFT JOIN finds nothing), so everything reached through it —
+   * fields, expansions, deeper lookups, filters, sorts, groups — sees NULL while the row stays. A query of
+   * its own on the related object (alias namespace of its own; rows mode, one column: `refColumn`; no
+   * paging or sort), so a rule may follow lookups of its own object, seeing records as stored.
+   */
+  visible?: BoundQuery;
 }
 
 export type Operand =

@@ -48,6 +48,8 @@ export interface ValidationContext {
   maxLimit: number;
   /** Filled with where each bound value came from (the engine's prepared-query cache); see `BindTrace`. */
   trace?: BindTrace;
+  /** The AST comes from the permission layer (the second pass): `lookupWhere` is accepted. */
+  trusted?: boolean;
 }
 
 /**
@@ -152,6 +154,12 @@ class Binder {
     if (!root) throw unknownObject('object', q.object);
     this.root = root;
     this.now = ctx.now ? ctx.now() : new Date();
+    if (q.lookupWhere !== undefined) {
+      // A caller's own lookupWhere would be bound unguarded (as rules are): through it they could test
+      // related records their rules hide. Callers filter related records with a dotted path in `where`.
+      if (!ctx.trusted) throw new QueryError('invalid_query', 'lookupWhere', '"lookupWhere" is set by the permission layer, not by callers; filter on a related record with a dotted path in "where" (e.g. "customer_id.country")');
+      for (const path of Object.keys(q.lookupWhere)) this.checkLookupPath(path, joinPath('lookupWhere', path));
+    }
   }
 
   bind(): BoundQuery {
@@ -264,6 +272,17 @@ class Binder {
     throw new Error('unreachable');
   }
 
+  /** A `lookupWhere` key must be a chain of lookup fields from the queried object. */
+  private checkLookupPath(path: string, errPath: string): void {
+    let obj: QueryObjectDef = this.root;
+    for (const name of path.split('.')) {
+      const field = Object.hasOwn(obj.fields, name) ? obj.fields[name] : undefined;
+      if (!field) throw unknownField(errPath, name, obj);
+      if (field.type !== 'lookup') throw new QueryError('invalid_value', errPath, `"${name}" on object "${obj.name}" is a ${field.type} field, not a lookup`);
+      obj = this.lookupTarget(field, errPath).target;
+    }
+  }
+
   private lookupTarget(field: FieldDefinition & { type: 'lookup' }, errPath: string): { target: QueryObjectDef; refName: string; ref: FieldDefinition } {
     const target = this.ctx.resolve(field.reference_to);
     if (!target) throw unknownObject(errPath, field.reference_to);
@@ -299,9 +318,40 @@ class Binder {
       fkColumn: field.column ?? path.split('.').pop()!,
       refColumn: ref.column ?? refName,
     };
+    const rule = this.q.lookupWhere && Object.hasOwn(this.q.lookupWhere, path) ? this.q.lookupWhere[path] : undefined;
+    if (rule) join.visible = this.visibleKeys(target, refName, rule, joinPath('lookupWhere', path));
     this.joins.push(join);
     this.joinByPath.set(path, join);
     return { join, target };
+  }
+
+  /** Join.visible: the keys of `target`'s records that `rule` lets through, bound by a binder of its own. */
+  private visibleKeys(target: QueryObjectDef, refName: string, rule: Filter, errPath: string): BoundQuery {
+    const outer = this.ctx.trace;
+    // Its values are the workspace's rules, not the caller's: fixed parameters of the statement, not traced
+    // (only whether they can be rebound at all — a relative date in a rule — carries over).
+    const trace: BindTrace | undefined = outer ? { values: [] } : undefined;
+    const sub = new Binder({ object: target.name }, { ...this.ctx, trace });
+    const bound = sub.keySet(refName, rule, errPath);
+    if (outer && trace?.uncacheable) outer.uncacheable ??= trace.uncacheable;
+    return bound;
+  }
+
+  keySet(refName: string, rule: Filter, errPath: string): BoundQuery {
+    const key = this.resolvePath(refName, errPath);
+    const where = this.filter(rule, errPath, 0, (k, at) => this.fieldOperand(k, at));
+    return {
+      object: this.root.name,
+      table: this.root.external?.table ?? this.root.name,
+      schema: this.root.external?.schema,
+      datasource: this.root.datasource,
+      joins: this.joins,
+      mode: 'rows',
+      columns: [{ key: refName, operand: { t: 'col', ref: key.ref }, kind: key.ref.kind, scale: key.ref.scale }],
+      expansions: [], groups: [], aggregates: [], where, sort: [], cursorKeys: [], sortFingerprint: '',
+      limit: new Param(0, 'number', true),
+      offset: new Param(0, 'number', true),
+    };
   }
 
   private expand(spec: Record<string, Expand>, prefix: string, errPath: string, depth: number, columns: OutputColumn[], expansions: Expansion[]): void {

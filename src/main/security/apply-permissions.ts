@@ -6,8 +6,10 @@
  * - the object's read rules AND-ed into `where`, so they are pushed down like any filter and every
  *   aggregate (count, sum, group) only sees rows the user could list;
  * - every lookup the query follows (fields, filters, sorts, groups, aggregates, expansions) obeys the
- *   related object's own read rules: a row whose related record is hidden from the user is left out
- *   (a row with no related record stays) — the related record is never shown or usable as a filter;
+ *   related object's own read rules, as `lookupWhere`: a related record hidden from the user reads as no
+ *   record — its fields and expansion are null, filters see no value, sorts and groups see NULL — while the
+ *   row itself stays, so a count through a lookup equals the rows the user can list. The related record is
+ *   never shown or usable as a filter;
  * - the implicit parts made explicit (`fields`, `expand.fields`, `search` as a filter over the readable
  *   searchable fields), because the second pass binds against the full metadata so that rules can name
  *   fields the user cannot read.
@@ -41,14 +43,14 @@ export function applyPermissions(ast: Query, ctx: PermissionContext): Query {
     delete out.search;
   }
 
+  const lookupWhere: Record<string, Filter> = {};
   for (const path of lookupPaths(ast, aggregate)) {
     const target = targetOf(ast.object, path, ctx.ws);
     if (!target) continue;
-    const rows = ctx.scope.object(target.object.name)?.readRows ?? [];
-    if (rows === 'all') continue;
-    const absent: Filter = { [`${path}.${target.key}`]: { $null: true } };
-    conditions.push(rows.length === 0 ? absent : { $or: [absent, ...rows.map((f) => prefixed(f, path))] });
+    const rule = rowCondition(ctx.scope.object(target.object.name)?.readRows ?? [], target.object);
+    if (rule) lookupWhere[path] = rule;
   }
+  if (Object.keys(lookupWhere).length > 0) out.lookupWhere = lookupWhere;
   const own = rowCondition(ctx.scope.object(ast.object)?.readRows ?? [], root);
   if (own) conditions.push(own);
 
@@ -133,26 +135,13 @@ function lookupPaths(ast: Query, aggregate: boolean): string[] {
   return [...paths].sort((a, b) => a.split('.').length - b.split('.').length || a.localeCompare(b));
 }
 
-function targetOf(root: string, path: string, ws: Workspace): { object: QueryObjectDef; key: string } | undefined {
+function targetOf(root: string, path: string, ws: Workspace): { object: QueryObjectDef } | undefined {
   let obj: QueryObjectDef | undefined = ws.objects.get(root);
-  let key = '';
   for (const seg of path.split('.')) {
     const f = obj && Object.hasOwn(obj.fields, seg) ? obj.fields[seg] : undefined;
     if (!f || f.type !== 'lookup') return undefined;
     obj = ws.objects.get(f.reference_to);
     if (!obj) return undefined;
-    key = f.reference_field ?? obj.primaryKey[0] ?? '';
   }
-  return obj && key ? { object: obj, key } : undefined;
-}
-
-/** A rule written for object T, re-rooted at the lookup path that reaches T. */
-function prefixed(f: Filter, path: string): Filter {
-  const out: Filter = {};
-  for (const [k, v] of Object.entries(f)) {
-    if (k === '$and' || k === '$or') out[k] = (v as Filter[]).map((x) => prefixed(x, path));
-    else if (k === '$not') out.$not = prefixed(v as Filter, path);
-    else out[`${path}.${k}`] = v as never;
-  }
-  return out;
+  return obj ? { object: obj } : undefined;
 }

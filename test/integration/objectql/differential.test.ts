@@ -106,7 +106,7 @@ it(`${RUNS} random queries agree on every engine`, async () => {
   let ran = 0;
   let rejected = 0;
   await fc.assert(
-    fc.asyncProperty(queryArb(u), async (raw) => {
+    fc.asyncProperty(queryArb(u, { lookupWhere: true }), async (raw) => {
       try {
         validateQuery(raw, ctx.resolve.pascal);
       } catch (e) {

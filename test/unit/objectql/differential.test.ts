@@ -29,7 +29,7 @@ it(`${RUNS} random queries: SQLite = mingo pipeline = reference evaluator`, asyn
   let rejected = 0;
   let nonEmpty = 0;
   await fc.assert(
-    fc.asyncProperty(queryArb(u), async (raw) => {
+    fc.asyncProperty(queryArb(u, { lookupWhere: true }), async (raw) => {
       let bound;
       try {
         bound = validateQuery(raw, ctx).bound;

@@ -43,6 +43,17 @@ describe('unknown objects and fields', () => {
     expect(e.message).toContain('"country" on object "customer" is a text field, not a lookup');
   });
 
+  it('lookupWhere is refused from callers; from the permission layer its paths must be lookup chains', () => {
+    const caller = reject({ object: 'invoice', lookupWhere: { customer_id: { country: 'USA' } } }, chinookContext('pascal', { trusted: false }));
+    expect(caller.path).toBe('lookupWhere');
+    expect(caller.message).toMatch(/set by the permission layer, not by callers/);
+    const notLookup = reject({ object: 'invoice', lookupWhere: { total: { total: 1 } } });
+    expect(notLookup.path).toBe('lookupWhere.total');
+    expect(notLookup.message).toContain('"total" on object "invoice" is a currency field, not a lookup');
+    const badRule = reject({ object: 'invoice', fields: ['customer_id.city'], lookupWhere: { customer_id: { no_such: 1 } } });
+    expect(badRule.path).toBe('lookupWhere.customer_id.no_such');
+  });
+
   it('unknown top-level keys are structural errors', () => {
     const e = reject({ object: 'customer', filter: {} });
     expect(e.code).toBe('invalid_query');

@@ -248,26 +248,57 @@ describe('lookups and expansions obey the related object\'s own rules', () => {
     ws.cleanup();
   });
 
-  test('lines alone: all of them; lines through their invoice: only those whose invoice the user can see', async () => {
-    const all = await rows(api, reader, { object: 'invoice_line', aggregations: [{ function: 'count', alias: 'n' }] });
-    expect(all).toEqual([{ n: 2240 }]);
-    const janes = await rows(api, jane, { object: 'invoice_line', aggregations: [{ function: 'count', alias: 'n' }] });
-    for (const q of [
-      { object: 'invoice_line', fields: ['invoice_line_id', 'invoice_id.total'], limit: 10_000 },
-      { object: 'invoice_line', fields: ['invoice_line_id'], expand: { invoice_id: { fields: ['total'] } }, limit: 10_000 },
-      { object: 'invoice_line', fields: ['invoice_line_id'], where: { 'invoice_id.billing_country': { $ne: 'nowhere' } }, limit: 10_000 },
-      { object: 'invoice_line', fields: ['invoice_line_id'], orderBy: [{ field: 'invoice_id.invoice_date' }], limit: 10_000 },
-    ]) {
-      expect((await rows(api, reader, q)).length).toBe(janes[0]!.n);
-    }
-    const grouped = await rows(api, reader, { object: 'invoice_line', groupBy: ['invoice_id.customer_id.country'], aggregations: [{ function: 'count', alias: 'n' }] });
-    expect(grouped.reduce((a, g) => a + Number(g.n), 0)).toBe(janes[0]!.n);
+  test('a line whose invoice the user may not see stays; through the lookup its invoice reads as no record', async () => {
+    const count = async (user: typeof jane, where?: Record<string, unknown>) =>
+      Number((await rows(api, user, { object: 'invoice_line', aggregations: [{ function: 'count', alias: 'n' }], ...(where ? { where } : {}) }))[0]!.n);
+    const all = await count(reader);
+    expect(all).toBe(2240);
+    const visible = await count(jane); // Jane's lines = the lines whose invoice (and customer) the reader may see
+    expect(visible).toBeGreaterThan(0);
+    expect(visible).toBeLessThan(all);
+
+    const withTotal = await rows(api, reader, { object: 'invoice_line', fields: ['invoice_line_id', 'invoice_id', 'invoice_id.total'], limit: 10_000 });
+    expect(withTotal).toHaveLength(all);
+    expect(withTotal.filter((l) => l['invoice_id.total'] !== null)).toHaveLength(visible);
+    // The line's own key is the line's field: it stays, whoever the invoice belongs to.
+    expect(withTotal.every((l) => typeof l.invoice_id === 'number')).toBe(true);
+
+    const expanded = await rows(api, reader, { object: 'invoice_line', fields: ['invoice_line_id'], expand: { invoice_id: { fields: ['total'] } }, limit: 10_000 });
+    expect(expanded).toHaveLength(all);
+    expect(expanded.filter((l) => l.invoice_id !== null)).toHaveLength(visible);
+
+    // A filter through the lookup sees no value on a hidden invoice: no oracle on its fields.
+    expect(await count(reader, { 'invoice_id.billing_country': 'Germany' })).toBe(await count(jane, { 'invoice_id.billing_country': 'Germany' }));
+    expect(await count(reader, { 'invoice_id.billing_country': { $null: false } })).toBe(visible);
+    expect(await count(reader, { 'invoice_id.billing_country': { $ne: 'nowhere' } })).toBe(all);
+
+    const sorted = await rows(api, reader, { object: 'invoice_line', fields: ['invoice_line_id', 'invoice_id.invoice_date'], orderBy: [{ field: 'invoice_id.invoice_date', order: 'desc' }], limit: 10_000 });
+    const dates = sorted.map((l) => l['invoice_id.invoice_date'] as string | null);
+    expect(dates.slice(0, visible).every((d) => d !== null)).toBe(true); // descending: NULLs last
+    expect(dates.slice(visible).every((d) => d === null)).toBe(true);
+
+    // Groups: the hidden invoices' lines form the NULL group; the others equal what Jane sees.
+    const grouped = await rows(api, reader, { object: 'invoice_line', groupBy: ['invoice_id.customer_id.country'], aggregations: [{ function: 'count', alias: 'n' }, { function: 'sum', field: 'invoice_id.total', alias: 't' }] });
+    expect(grouped.reduce((a, g) => a + Number(g.n), 0)).toBe(all);
+    expect(grouped.find((g) => g['invoice_id.customer_id.country'] === null)).toMatchObject({ n: all - visible, t: null });
+    const janes = await rows(api, jane, { object: 'invoice_line', groupBy: ['invoice_id.customer_id.country'], aggregations: [{ function: 'count', alias: 'n' }, { function: 'sum', field: 'invoice_id.total', alias: 't' }] });
+    expect(grouped.filter((g) => g['invoice_id.customer_id.country'] !== null)).toEqual(janes);
   });
 
   test('an expanded record is never one its own rules hide', async () => {
     const lines = await rows(api, reader, { object: 'invoice_line', fields: ['invoice_line_id'], expand: { invoice_id: { fields: ['invoice_id'], expand: { customer_id: { fields: ['support_rep_id'] } } } }, limit: 10_000 });
-    expect(lines.length).toBeGreaterThan(0);
-    for (const l of lines) expect(((l.invoice_id as Record<string, unknown>).customer_id as Record<string, unknown>).support_rep_id).toBe(3);
+    const shown = lines.filter((l) => l.invoice_id !== null);
+    expect(shown.length).toBeGreaterThan(0);
+    expect(shown.length).toBeLessThan(lines.length);
+    for (const l of shown) expect(((l.invoice_id as Record<string, unknown>).customer_id as Record<string, unknown>).support_rep_id).toBe(3);
+  });
+
+  test('the plan shows the rule for each lookup as lookupWhere, and a caller cannot set it', async () => {
+    const res = await api.call('data.query', { query: { object: 'invoice_line', fields: ['invoice_line_id', 'invoice_id.total'], limit: 1 } }, reader);
+    expect((res as { plan: { ast: { lookupWhere?: unknown } } }).plan.ast.lookupWhere).toEqual({ invoice_id: { 'customer_id.support_rep_id': 3 } });
+    const e = await refusal(api.call('data.query', { query: { object: 'invoice_line', lookupWhere: { invoice_id: { total: { $gt: 0 } } } } }, reader));
+    expect(e.code).toBe('bad_request');
+    expect(e.message).toMatch(/set by the permission layer/);
   });
 });
 

@@ -8,7 +8,7 @@
  * wall-clock time as UTC; money is summed as integer minor units; averages are finished in the engine.
  */
 import { QueryError } from '../errors';
-import type { BoundAggregate, BoundQuery, ColumnRef, Operand, Param, Pred } from '../ir';
+import type { BoundAggregate, BoundQuery, ColumnRef, Join, Operand, Param, Pred } from '../ir';
 import { test, type FlatRow } from '../reference/evaluator';
 import { asciiLower, Dec, type ValueKind } from '../values';
 import { decodeSqlRows, type ResultColumn } from './sql';
@@ -21,11 +21,10 @@ export interface CompiledPipeline {
 
 type Expr = unknown;
 
-function path(ref: ColumnRef): string {
-  if (ref.column.includes('.') || ref.column.startsWith('$')) {
-    throw new QueryError('unsupported', '', `document key "${ref.column}" contains "." or starts with "$"; map the field to a plain key`);
+function checkKey(column: string): void {
+  if (column.includes('.') || column.startsWith('$')) {
+    throw new QueryError('unsupported', '', `document key "${column}" contains "." or starts with "$"; map the field to a plain key`);
   }
-  return `$${ref.alias}.${ref.column}`;
 }
 
 function lit(v: unknown): Expr {
@@ -61,17 +60,26 @@ function reBody(s: string, ci: boolean): string {
 class MongoCompiler {
   readonly columns: ResultColumn[] = [];
 
-  constructor(private readonly q: BoundQuery) {}
+  /** `alias` renames the bound query's table aliases (a Join.visible key set runs inside its parent's pipeline). */
+  constructor(
+    private readonly q: BoundQuery,
+    private readonly alias: (a: string) => string = (a) => a,
+  ) {}
+
+  private path(ref: ColumnRef): string {
+    checkKey(ref.column);
+    return `$${this.alias(ref.alias)}.${ref.column}`;
+  }
 
   operand(o: Operand): Expr {
-    if (o.t === 'col') return path(o.ref);
+    if (o.t === 'col') return this.path(o.ref);
     if (o.t === 'bucket') return this.bucket(o.ref, o.granularity);
     return `$__cmp${o.index}`;
   }
 
   bucket(ref: ColumnRef, g: 'day' | 'week' | 'month' | 'quarter' | 'year'): Expr {
     // Date operators are not all null-safe (mingo's $month throws on a missing date): NULL stays NULL.
-    return { $cond: [notNull(path(ref)), this.bucketOf(path(ref), g), null] };
+    return { $cond: [notNull(this.path(ref)), this.bucketOf(this.path(ref), g), null] };
   }
 
   private bucketOf(x: Expr, g: 'day' | 'week' | 'month' | 'quarter' | 'year'): Expr {
@@ -155,15 +163,7 @@ class MongoCompiler {
 
   compile(): CompiledPipeline {
     const q = this.q;
-    const stages: Record<string, unknown>[] = [{ $project: { _id: 0, t0: '$$ROOT' } }];
-    for (const j of q.joins) {
-      if (j.fkColumn.includes('.') || j.refColumn.includes('.')) throw new QueryError('unsupported', '', 'lookup keys with "." are not supported on documents');
-      stages.push(
-        { $lookup: { from: j.table, localField: `${j.parent}.${j.fkColumn}`, foreignField: j.refColumn, as: j.alias } },
-        { $unwind: { path: `$${j.alias}`, preserveNullAndEmptyArrays: true } },
-      );
-    }
-    if (q.where) stages.push({ $match: { $expr: this.pred(q.where) } });
+    const stages = this.joined();
     // $limit must be positive: a zero limit becomes a stage that passes nothing.
     const page: Record<string, unknown>[] = [{ $skip: Number(q.offset.value) }, Number(q.limit.value) > 0 ? { $limit: Number(q.limit.value) } : { $match: { $expr: false } }];
 
@@ -215,6 +215,42 @@ class MongoCompiler {
     return { collection: q.table, stages, columns: this.columns };
   }
 
+  /** The documents with their lookups under their aliases, filtered by `where`. */
+  private joined(): Record<string, unknown>[] {
+    const q = this.q;
+    const stages: Record<string, unknown>[] = [{ $project: { _id: 0, t0: '$$ROOT' } }];
+    for (const j of q.joins) {
+      stages.push(...this.lookup(j));
+      if (j.visible) stages.push(...this.visibility(j, j.visible));
+    }
+    if (q.where) stages.push({ $match: { $expr: this.pred(q.where) } });
+    return stages;
+  }
+
+  private lookup(j: Join): Record<string, unknown>[] {
+    if (j.fkColumn.includes('.') || j.refColumn.includes('.')) throw new QueryError('unsupported', '', 'lookup keys with "." are not supported on documents');
+    const as = this.alias(j.alias);
+    return [
+      { $lookup: { from: j.table, localField: `${this.alias(j.parent)}.${j.fkColumn}`, foreignField: j.refColumn, as } },
+      { $unwind: { path: `$${as}`, preserveNullAndEmptyArrays: true } },
+    ];
+  }
+
+  /**
+   * A lookup with a rule (Join.visible): the rule's own lookups are joined beside the related document (as
+   * `<alias>_<their alias>`), the rule is evaluated on them, and a related document it does not let through
+   * is replaced by null — before any deeper lookup reads from it, so everything reached through it is null.
+   * One pass with hashed lookups, where a correlated `$lookup` pipeline would re-run per document.
+   */
+  private visibility(j: Join, sub: BoundQuery): Record<string, unknown>[] {
+    const at = this.alias(j.alias);
+    const inner = new MongoCompiler(sub, (a) => (a === 't0' ? at : `${at}_${a}`));
+    const stages = sub.joins.flatMap((sj) => inner.lookup(sj));
+    stages.push({ $addFields: { [at]: { $cond: [sub.where ? inner.pred(sub.where) : true, `$${at}`, null] } } });
+    if (sub.joins.length) stages.push({ $project: Object.fromEntries(sub.joins.map((sj) => [inner.alias(sj.alias), 0])) });
+    return stages;
+  }
+
   /** Group keys are read back from the projected `k<i>` fields after grouping. */
   private havingPred(p: Pred): Expr {
     const saved = this.operand.bind(this);
@@ -238,7 +274,7 @@ class MongoCompiler {
       project[`__cmp${i}`] = `$a${i}`;
       return;
     }
-    const x = path(a.ref);
+    const x = this.path(a.ref);
     const ok = f === undefined ? notNull(x) : { $and: [f, notNull(x)] };
     const minorX = a.ref.kind === 'decimal' ? { $round: [{ $multiply: [x, 10 ** a.ref.scale] }, 0] } : x;
     switch (a.fn) {

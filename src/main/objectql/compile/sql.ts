@@ -19,7 +19,7 @@ import {
   DummyDriver, Kysely, MysqlAdapter, MysqlIntrospector, MysqlQueryCompiler, PostgresAdapter, PostgresIntrospector,
   PostgresQueryCompiler, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql, type RawBuilder,
 } from 'kysely';
-import type { BoundAggregate, BoundQuery, ColumnRef, Operand, Param, Pred } from '../ir';
+import type { BoundAggregate, BoundQuery, ColumnRef, Join, Operand, Param, Pred } from '../ir';
 import { shapeOf } from '../ir';
 import { rowDecoder, type RowDecoder } from './row-decoder';
 import type { FlatRow } from '../reference/evaluator';
@@ -177,9 +177,7 @@ class SqlCompiler {
     const db = builders[this.d];
     let qb = db.selectFrom(sql`${this.table(q.table, q.schema)}`.as('t0'));
     for (const j of q.joins) {
-      qb = qb.leftJoin(sql`${this.table(j.table, j.schema)}`.as(j.alias), (jb) =>
-        jb.on(sql<boolean>`${sql.id(j.alias, j.refColumn)} = ${sql.id(j.parent, j.fkColumn)}`),
-      );
+      qb = qb.leftJoin(sql`${this.table(j.table, j.schema)}`.as(j.alias), (jb) => jb.on(this.joinOn(j)));
     }
     const selections: unknown[] = [];
     // A sort key is usually also a selected field (the primary key tie-breaker always is): select it once.
@@ -235,6 +233,25 @@ class SqlCompiler {
       return { index: p.index, conv: p.conv };
     });
     return { sql: compiled.sql, slots, columns: this.columns, decoder: rowDecoder(q, this.columns) };
+  }
+
+  /** A lookup's join condition; with a rule (Join.visible), only the related records it lets through join. */
+  private joinOn(j: Join): Frag {
+    const key = sql.id(j.alias, j.refColumn);
+    const eq = sql<boolean>`${key} = ${sql.id(j.parent, j.fkColumn)}`;
+    return j.visible ? sql<boolean>`${eq} AND ${key} IN (${new SqlCompiler(j.visible, this.d).keySet()})` : eq;
+  }
+
+  /**
+   * Join.visible as `SELECT key FROM … WHERE rule`. Uncorrelated, with aliases of its own (an inner `t0`
+   * shadows the outer one, as SQL scoping says), so every dialect can run it once as a semi-join.
+   */
+  private keySet(): Frag {
+    const q = this.q;
+    const key = q.columns[0]!.operand;
+    if (key.t !== 'col') throw new Error('a key set selects one column');
+    const joins = q.joins.map((j) => sql` LEFT JOIN ${this.table(j.table, j.schema)} AS ${sql.id(j.alias)} ON ${this.joinOn(j)}`);
+    return sql`SELECT ${this.col(key.ref)} FROM ${this.table(q.table, q.schema)} AS ${sql.id('t0')}${joins.length ? sql.join(joins, sql``) : sql``}${q.where ? sql` WHERE ${this.pred(q.where)}` : sql``}`;
   }
 
   private table(table: string, schema?: string): Frag {

@@ -30,9 +30,11 @@ export function joinedContexts(q: BoundQuery, source: RowSource): Ctx[] {
   for (const row of source(q.object, q.table)) ctxs.push({ t0: row });
   for (const j of q.joins) {
     const index = new Map<string, RawRow[]>();
+    // A lookup with a rule (Join.visible) joins only the related records the rule lets through.
+    const visible = j.visible ? visibleKeys(j.visible, source) : undefined;
     for (const r of source(j.object, j.table)) {
       const k = joinKey(r[j.refColumn]);
-      if (k === null) continue;
+      if (k === null || (visible && !visible.has(k))) continue;
       const list = index.get(k);
       if (list) list.push(r);
       else index.set(k, [r]);
@@ -48,6 +50,19 @@ export function joinedContexts(q: BoundQuery, source: RowSource): Ctx[] {
     ctxs = next;
   }
   return ctxs;
+}
+
+function visibleKeys(sub: BoundQuery, source: RowSource): Set<string> {
+  const key = sub.columns[0]!.operand;
+  if (key.t !== 'col') throw new Error('a key set selects one column');
+  const keys = new Set<string>();
+  for (const ctx of joinedContexts(sub, source)) {
+    if (sub.where && !test(sub.where, { ctx })) continue;
+    // The stored value, keyed as the join's index keys it.
+    const k = joinKey(ctx[key.ref.alias]?.[key.ref.column]);
+    if (k !== null) keys.add(k);
+  }
+  return keys;
 }
 
 export interface EvalState {
