@@ -134,6 +134,11 @@ export function craftedInputs(): Crafted[] {
   ]) q(`prototype ${json}`, JSON.parse(json));
   out.push({ name: 'prototype in write values', op: 'data.update', input: JSON.parse('{"object":"customer","key":1,"values":{"__proto__":{"city":"x"}}}') });
   out.push({ name: 'prototype in write key', op: 'data.delete', input: JSON.parse('{"object":"customer","key":{"__proto__":1}}') });
+  // The permission layer's lookupWhere, smuggled in by a caller: a rule that lets every related record
+  // through, one that tests a hidden field, and one on a path to a hidden object.
+  q('lookupWhere lets every customer through', { object: 'invoice', fields: ['customer_id.email'], lookupWhere: { customer_id: { customer_id: { $gte: 0 } } } });
+  q('lookupWhere tests a hidden field', { object: 'invoice', fields: ['invoice_id'], lookupWhere: { customer_id: { email: { $contains: '@' } } } });
+  q('lookupWhere with a prototype key', JSON.parse('{"object":"invoice","lookupWhere":{"__proto__":{"city":"x"}}}'));
   // Limits.
   for (const limit of [1e9, Number.MAX_SAFE_INTEGER, -1, 1.5, Infinity, NaN, '10', 1e308]) q(`limit ${limit}`, { object: 'invoice_line', limit });
   for (const offset of [1e12, -5, NaN]) q(`offset ${offset}`, { object: 'invoice', offset });
