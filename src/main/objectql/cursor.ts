@@ -74,15 +74,42 @@ function shortAsciiBase64url(s: string): string | undefined {
   return out;
 }
 
+/**
+ * JSON.stringify(values) for the sort-key values of a row (canonical scalars), written directly: numbers
+ * print as JSON prints them (Number#toString; non-finite as null), strings of printable ASCII other than
+ * `"` and `\` need no escaping; anything else goes to JSON.stringify.
+ */
+function scalarsJson(values: readonly unknown[]): string {
+  let out = '[';
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i];
+    if (i > 0) out += ',';
+    if (typeof v === 'number') out += Number.isFinite(v) ? String(v) : 'null';
+    else if (v === null || v === undefined) out += 'null';
+    else if (typeof v === 'boolean') out += v ? 'true' : 'false';
+    else if (typeof v === 'string' && plainAscii(v)) out += `"${v}"`;
+    else return JSON.stringify(values);
+  }
+  return `${out}]`;
+}
+
+function plainAscii(s: string): boolean {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e || c === 0x22 || c === 0x5c) return false;
+  }
+  return true;
+}
+
 /** base64url(UTF-8 of `JSON.stringify({ o: hash of the sort, v: values })`), built without the object or a Buffer when short. */
 export function encodeCursor(values: readonly unknown[], sortFingerprint: string): string {
   const p = prefixOf(sortFingerprint);
   // The hash is base-36 digits (nothing to escape), so this is exactly JSON.stringify's text, split after the
   // prefix's whole 3-byte groups.
-  const rest = `${p.tail}${JSON.stringify(values)}}`;
-  const short = shortAsciiBase64url(rest);
+  const json = scalarsJson(values);
+  const short = shortAsciiBase64url(`${p.tail}${json}}`);
   if (short !== undefined) return p.head + short;
-  return Buffer.from(`{"o":"${p.hash}","v":${JSON.stringify(values)}}`, 'utf8').toString('base64url');
+  return Buffer.from(`{"o":"${p.hash}","v":${json}}`, 'utf8').toString('base64url');
 }
 
 export function decodeCursor(cursor: string, sortFingerprint: string, keys: number): unknown[] {

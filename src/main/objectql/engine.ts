@@ -11,7 +11,8 @@ import { QueryError } from './errors';
 import { shapeOf, type BoundQuery, type ObjectResolver, type QueryObjectDef } from './ir';
 import { missingCapabilities, stepsOf, type PlanStep, type QueryPlan } from './plan';
 import { evaluate, type FlatRow, type RawRow } from './reference/evaluator';
-import { nextCursorAfter, shapeRow, shapeRows, type ResultRow } from './result';
+import { encodeCursor } from './cursor';
+import { isFullPage, shapeRow, shapeRows, type ResultRow } from './result';
 import { validateQuery, type BindTrace, type ValidationContext } from './validate';
 import { buildEntry, PreparedStore, rebind, sameDef, sameSignature, structureOf, type PreparedEntry, type Resolved, type Signature, type Structure } from './prepared-cache';
 
@@ -128,16 +129,15 @@ export class ObjectQL {
     let nextCursor: string | undefined;
     if (p.plan.strategy !== 'fallback' && p.compiled && p.driver.kind === 'sql') {
       // Array rows decoded straight into result rows: no per-row driver object, no intermediate flat row.
-      const statement = { sql: p.compiled.sql, parameters: p.compiled.parameters };
-      const options = { signal: run.signal, timeoutMs: run.timeoutMs, rowMode: 'array' as const };
+      const options = run.signal === undefined && run.timeoutMs === undefined ? ARRAY_ROWS : { signal: run.signal, timeoutMs: run.timeoutMs, rowMode: 'array' as const };
       // An in-process database (SQLite) answers at once; a server, or SQLite inside a transaction, is awaited.
-      const res = p.driver.querySync?.<unknown[]>(statement, options) ?? (await p.driver.query<unknown[]>(statement, options));
+      const res = p.driver.querySync?.<unknown[]>(p.compiled, options) ?? (await p.driver.query<unknown[]>(p.compiled, options));
       const raws = res.rows;
       const decoder = p.compiled.decoder;
       p.plan.rowsRead = raws.length;
       rows = new Array<ResultRow>(raws.length);
       for (let i = 0; i < raws.length; i++) rows[i] = decoder.row(raws[i]!);
-      nextCursor = nextCursorAfter(p.bound, raws.length, () => decoder.cursorValues(raws[raws.length - 1]!), p.limit);
+      if (isFullPage(p.bound, raws.length, p.limit)) nextCursor = encodeCursor(decoder.cursorValues(raws[raws.length - 1]!), p.bound.sortFingerprint);
     } else {
       let flat: FlatRow[];
       if (p.plan.strategy === 'fallback') {
@@ -150,7 +150,7 @@ export class ObjectQL {
         throw new Error('planner produced no executable form');
       }
       rows = shapeRows(p.bound, flat);
-      nextCursor = nextCursorAfter(p.bound, flat.length, () => p.bound.cursorKeys.map((k) => flat[flat.length - 1]![k] ?? null));
+      if (isFullPage(p.bound, flat.length)) nextCursor = encodeCursor(p.bound.cursorKeys.map((k) => flat[flat.length - 1]![k] ?? null), p.bound.sortFingerprint);
     }
     p.plan.rowsReturned = rows.length;
     p.plan.elapsedMs = round(performance.now() - started);
@@ -393,6 +393,9 @@ export class ObjectQL {
     return evaluate(p.bound, (_object, table) => tables.get(`${wanted.find((w) => w.table === table)?.schema ?? ''}.${table}`) ?? []);
   }
 }
+
+/** The driver options of a read without a signal or a timeout: one shared object instead of one per query. */
+const ARRAY_ROWS = Object.freeze({ rowMode: 'array' as const });
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -24,6 +24,7 @@ import { convertParameter, type SqlDialect, type SqlStatement } from './compile/
 import { joinPath } from './errors';
 import type { BoundQuery, ObjectResolver, Param, QueryObjectDef } from './ir';
 import type { PlanStep } from './plan';
+import { astBuilder, type AstBuilder } from './prepared-ast';
 import { isRelativeDateToken } from './relative-dates';
 import type { Structure } from './structure';
 import { acceptValue, LIMITS, Refusal, type BindTrace, type ValueCheck } from './validate';
@@ -73,6 +74,8 @@ export interface PreparedEntry {
   slots: Array<{ leaf: number; conv: SqlStatement['slots'][number]['conv']; value: unknown }>;
   /** The AST after permissions with the values of the query that made the entry; frozen, shared by hits. */
   ast: Query;
+  /** `ast` with new values (one per leaf, in leaf order) at their paths. */
+  buildAst: AstBuilder;
   /** The bound query that made the entry: only its structure (mode, sort fingerprint) may be read. */
   bound: BoundQuery;
   steps: readonly PlanStep[];
@@ -144,6 +147,7 @@ export function buildEntry(b: BuildInput): PreparedEntry | string {
   const limitLeaf = leafOf.get(b.bound.limit) ?? -1;
   const offsetLeaf = leafOf.get(b.bound.offset) ?? -1;
   const steps = b.steps.map((s) => Object.freeze({ ...s }));
+  const ast = deepFreeze(structuredClone(b.final));
   return {
     datasource: b.object.datasource,
     driver: b.driver,
@@ -153,7 +157,8 @@ export function buildEntry(b: BuildInput): PreparedEntry | string {
     statement: b.statement,
     leaves,
     slots,
-    ast: deepFreeze(structuredClone(b.final)),
+    ast,
+    buildAst: astBuilder(ast, leaves.map((l) => l.astPath)),
     bound: b.bound,
     steps: Object.freeze(steps),
     limitLeaf,
@@ -203,27 +208,7 @@ export function rebind(e: PreparedEntry, raw: unknown[]): Rebound | undefined {
       e.lastPage = { limit, offset, steps };
     }
   }
-  return { parameters, ast: n === 0 ? e.ast : astWith(e.ast, e.leaves, raw), steps, limit };
-}
-
-/** The frozen template with new values: only the containers on the way to a value are copied. */
-function astWith(template: Query, leaves: PreparedEntry['leaves'], raw: unknown[]): Query {
-  const rootCopy = { ...template } as Record<Seg, unknown>;
-  for (let i = 0; i < leaves.length; i++) {
-    const path = leaves[i]!.astPath;
-    let holder = rootCopy;
-    for (let d = 0; d < path.length - 1; d++) {
-      const seg = path[d]!;
-      let next = holder[seg] as Record<Seg, unknown>;
-      if (Object.isFrozen(next)) {
-        next = (Array.isArray(next) ? next.slice() : { ...next }) as Record<Seg, unknown>;
-        holder[seg] = next;
-      }
-      holder = next;
-    }
-    holder[path[path.length - 1]!] = raw[i];
-  }
-  return rootCopy as Query;
+  return { parameters, ast: e.buildAst(raw), steps, limit };
 }
 
 function deepFreeze<T>(v: T): T {

@@ -12,6 +12,7 @@ import { decodeCursor, encodeCursor } from '../../../src/main/objectql/cursor';
 import { ObjectQL, type ObjectQLOptions } from '../../../src/main/objectql/engine';
 import { QueryError } from '../../../src/main/objectql/errors';
 import type { QueryObjectDef } from '../../../src/main/objectql/ir';
+import { astBuilder } from '../../../src/main/objectql/prepared-ast';
 import { PreparedStore, structureOf } from '../../../src/main/objectql/structure';
 import { compileMatcher } from '../../../src/main/objectql/structure-matcher';
 import { noSecrets, sqliteDatasource, tempSqlite, type TempSqlite } from '../../helpers/databases';
@@ -120,9 +121,81 @@ describe('the store', () => {
   });
 });
 
+describe('the AST of a hit', () => {
+  /** The plain statement: a deep copy of the template with the values set at their paths. */
+  function reference(template: unknown, paths: (string | number)[][], values: unknown[]): unknown {
+    const copy = structuredClone(template) as Record<string | number, unknown>;
+    paths.forEach((p, i) => {
+      let holder = copy;
+      for (const seg of p.slice(0, -1)) holder = holder[seg] as Record<string | number, unknown>;
+      holder[p[p.length - 1]!] = values[i];
+    });
+    return copy;
+  }
+  const freeze = <T>(v: T): T => {
+    if (v !== null && typeof v === 'object') {
+      for (const k of Object.keys(v)) freeze((v as Record<string, unknown>)[k]);
+      Object.freeze(v);
+    }
+    return v;
+  };
+
+  it('is the template with the new values: same keys in the same order, fresh containers on the paths, the rest shared', () => {
+    const template = freeze({
+      object: 'track', fields: ['name', 'album_id.title'],
+      where: { $and: [{ milliseconds: { $gt: 1, $lt: 2 } }, { name: { $in: ['a', 'b'] } }], '10': { $eq: 3 }, '2': 'x' },
+      orderBy: [{ field: 'name', order: 'asc' }], limit: 5, offset: 7,
+    });
+    const paths: (string | number)[][] = [['where', '$and', 0, 'milliseconds', '$gt'], ['where', '$and', 1, 'name', '$in', 1], ['where', '10', '$eq'], ['limit'], ['offset']];
+    const build = astBuilder(template as never, paths);
+    const values = [100, 'zz', 9, 50, 60];
+    const ast = build(values);
+    const at = (v: unknown, ...path: (string | number)[]): unknown => path.reduce((x, seg) => (x as Record<string | number, unknown>)[seg], v);
+    expect(JSON.stringify(ast)).toBe(JSON.stringify(reference(template, paths, values)));
+    expect(Object.isFrozen(ast)).toBe(false);
+    expect(Object.isFrozen(at(ast, 'where', '$and', 0, 'milliseconds'))).toBe(false);
+    expect(at(ast, 'fields')).toBe(template.fields);
+    expect(at(ast, 'orderBy')).toBe(template.orderBy);
+    expect(at(ast, 'where', '$and', 1, 'name', '$in')).not.toBe(at(template, 'where', '$and', 1, 'name', '$in'));
+    // The template is untouched, and two builds share no container on a path.
+    expect(at(template, 'where', '$and', 0, 'milliseconds', '$gt')).toBe(1);
+    expect(build([1, 2, 3, 4, 5])).not.toBe(ast);
+    expect(at(build([1, 2, 3, 4, 5]), 'where')).not.toBe(at(ast, 'where'));
+  });
+
+  it('writes a "__proto__" key as a property, and refuses a path the template does not have', () => {
+    const template = freeze(JSON.parse('{"object":"a","where":{"__proto__":{"$eq":1}}}'));
+    const ast = astBuilder(template, [['where', '__proto__', '$eq']])([2]) as { where: Record<string, unknown> };
+    expect(Object.getPrototypeOf(ast.where)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(ast.where, '__proto__')?.value).toEqual({ $eq: 2 });
+    expect(() => astBuilder(template, [['where', 'x']])).toThrow();
+    expect(() => astBuilder(template, [['object', 'x']])).toThrow();
+  });
+
+  it('random Chinook queries: the builder gives what copying gives', () => {
+    const db = sqliteChinook();
+    try {
+      const u = universe(chinookObjects('pascal'), db.tables);
+      fc.assert(
+        fc.property(queryArb(u), fc.array(fc.nat(), { minLength: 24, maxLength: 24 }), (a, picks) => {
+          const s = structureOf(a, true);
+          if (!s || s.paths!.length === 0) return;
+          const template = freeze(structuredClone(a));
+          const other = structureOf(variant(u, a, picks), true);
+          if (!other || other.key !== s.key) return;
+          expect(JSON.stringify(astBuilder(template as never, s.paths!)(other.values))).toBe(JSON.stringify(reference(template, s.paths!, other.values)));
+        }),
+        { numRuns: RUNS },
+      );
+    } finally {
+      void db.cleanup();
+    }
+  });
+});
+
 describe('cursors', () => {
   it('are base64url of JSON.stringify({ o, v }), whatever the values', () => {
-    const value = fc.oneof(fc.integer(), fc.double(), fc.string(), fc.string({ unit: 'grapheme', maxLength: 80 }), fc.constant(null), fc.boolean());
+    const value = fc.oneof(fc.integer(), fc.double(), fc.string(), fc.string({ unit: 'grapheme', maxLength: 80 }), fc.constant(null), fc.constant(undefined), fc.boolean());
     fc.assert(
       fc.property(fc.array(value, { minLength: 1, maxLength: 4 }), fc.string({ minLength: 1, maxLength: 40 }), (values, fingerprint) => {
         const c = encodeCursor(values, fingerprint);
