@@ -148,6 +148,12 @@ export function buildEntry(b: BuildInput): PreparedEntry | string {
   const offsetLeaf = leafOf.get(b.bound.offset) ?? -1;
   const steps = b.steps.map((s) => Object.freeze({ ...s }));
   const ast = deepFreeze(structuredClone(b.final));
+  let buildAst: AstBuilder;
+  try {
+    buildAst = astBuilder(ast, leaves.map((l) => l.astPath));
+  } catch {
+    return 'an AST the builder cannot take';
+  }
   return {
     datasource: b.object.datasource,
     driver: b.driver,
@@ -158,7 +164,7 @@ export function buildEntry(b: BuildInput): PreparedEntry | string {
     leaves,
     slots,
     ast,
-    buildAst: astBuilder(ast, leaves.map((l) => l.astPath)),
+    buildAst,
     bound: b.bound,
     steps: Object.freeze(steps),
     limitLeaf,

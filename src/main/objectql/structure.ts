@@ -387,6 +387,15 @@ export interface Probe<E> {
   signature: Signature;
 }
 
+/** A matcher, or none: a structure the generator cannot take is simply always walked (it never fails a query). */
+function matcherOf(sig: Signature): Matcher | undefined {
+  try {
+    return compileMatcher(sig);
+  } catch {
+    return undefined;
+  }
+}
+
 /** Matchers tried before the walk: a grid alternates a few shapes (a page, its count, a lookup). */
 const RECENT = 4;
 
@@ -423,8 +432,8 @@ export class PreparedStore<E> {
       for (let i = 0; i < bucket.length; i++) {
         const slot = bucket[i]!;
         if (!scratchIs(slot.sig)) continue;
-        if (++slot.hits >= 2 && slot.value !== null) {
-          slot.match ??= compileMatcher(slot.sig);
+        if (++slot.hits === 2 && slot.value !== null) {
+          slot.match = matcherOf(slot.sig);
           if (slot.match) this.touch(slot);
         }
         return { values: v, found: slot.value, signature: slot.sig };
