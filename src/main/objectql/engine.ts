@@ -11,9 +11,10 @@ import { QueryError } from './errors';
 import { shapeOf, type BoundQuery, type ObjectResolver, type QueryObjectDef } from './ir';
 import { missingCapabilities, stepsOf, type PlanStep, type QueryPlan } from './plan';
 import { evaluate, type FlatRow, type RawRow } from './reference/evaluator';
-import { nextCursorAfter, shapeRow, shapeRows, type ResultRow } from './result';
+import { encodeCursor } from './cursor';
+import { isFullPage, shapeRow, shapeRows, type ResultRow } from './result';
 import { validateQuery, type BindTrace, type ValidationContext } from './validate';
-import { buildEntry, PreparedStore, rebind, sameDef, structureOf, type PreparedEntry, type Resolved, type Structure } from './prepared-cache';
+import { buildEntry, PreparedStore, rebind, sameDef, sameSignature, structureOf, type PreparedEntry, type Resolved, type Signature, type Structure } from './prepared-cache';
 
 export interface ObjectQLOptions {
   /** name → object definition with its resolved datasource; undefined when unknown or not visible. */
@@ -90,9 +91,9 @@ interface Prepared {
 
 export class ObjectQL {
   private readonly opts: Required<Omit<ObjectQLOptions, 'applyPermissions' | 'now' | 'permissionsResolver'>> & Pick<ObjectQLOptions, 'applyPermissions' | 'now' | 'permissionsResolver'>;
-  private readonly prepared = new PreparedStore();
+  private readonly prepared = new PreparedStore<PreparedEntry>();
   /** With a permission hook, entries are kept per session object: the hook may answer differently for each. */
-  private readonly preparedBySession = new WeakMap<object, PreparedStore>();
+  private readonly preparedBySession = new WeakMap<object, PreparedStore<PreparedEntry>>();
   private readonly preparedStats: PreparedQueryStats = { hits: 0, misses: 0, bypassed: 0 };
 
   constructor(options: ObjectQLOptions) {
@@ -119,19 +120,24 @@ export class ObjectQL {
 
   async query(raw: unknown, run: RunOptions = {}): Promise<QueryResult> {
     const started = performance.now();
-    const p = await this.prepare(raw, run, false);
+    // A prepared-query hit comes back synchronously; only a full preparation (the permission hook may be
+    // async) is awaited. On a small query every promise and microtask shows.
+    const ready = this.prepare(raw, run, false);
+    const p = ready instanceof Promise ? await ready : ready;
     throwIfAborted(run.signal);
     let rows: ResultRow[];
     let nextCursor: string | undefined;
     if (p.plan.strategy !== 'fallback' && p.compiled && p.driver.kind === 'sql') {
       // Array rows decoded straight into result rows: no per-row driver object, no intermediate flat row.
-      const res = await p.driver.query<unknown[]>({ sql: p.compiled.sql, parameters: p.compiled.parameters }, { signal: run.signal, timeoutMs: run.timeoutMs, rowMode: 'array' });
+      const options = run.signal === undefined && run.timeoutMs === undefined ? ARRAY_ROWS : { signal: run.signal, timeoutMs: run.timeoutMs, rowMode: 'array' as const };
+      // An in-process database (SQLite) answers at once; a server, or SQLite inside a transaction, is awaited.
+      const res = p.driver.querySync?.<unknown[]>(p.compiled, options) ?? (await p.driver.query<unknown[]>(p.compiled, options));
       const raws = res.rows;
       const decoder = p.compiled.decoder;
       p.plan.rowsRead = raws.length;
       rows = new Array<ResultRow>(raws.length);
       for (let i = 0; i < raws.length; i++) rows[i] = decoder.row(raws[i]!);
-      nextCursor = nextCursorAfter(p.bound, raws.length, () => decoder.cursorValues(raws[raws.length - 1]!), p.limit);
+      if (isFullPage(p.bound, raws.length, p.limit)) nextCursor = encodeCursor(decoder.cursorValues(raws[raws.length - 1]!), p.bound.sortFingerprint);
     } else {
       let flat: FlatRow[];
       if (p.plan.strategy === 'fallback') {
@@ -144,7 +150,7 @@ export class ObjectQL {
         throw new Error('planner produced no executable form');
       }
       rows = shapeRows(p.bound, flat);
-      nextCursor = nextCursorAfter(p.bound, flat.length, () => p.bound.cursorKeys.map((k) => flat[flat.length - 1]![k] ?? null));
+      if (isFullPage(p.bound, flat.length)) nextCursor = encodeCursor(p.bound.cursorKeys.map((k) => flat[flat.length - 1]![k] ?? null), p.bound.sortFingerprint);
     }
     p.plan.rowsReturned = rows.length;
     p.plan.elapsedMs = round(performance.now() - started);
@@ -210,26 +216,26 @@ export class ObjectQL {
     };
   }
 
-  private storeFor(session: unknown): PreparedStore | undefined {
+  private storeFor(session: unknown): PreparedStore<PreparedEntry> | undefined {
     if (!this.opts.preparedQueries) return undefined;
     if (!this.opts.applyPermissions || session === undefined) return this.prepared;
     if (session === null || typeof session !== 'object') return undefined;
     let store = this.preparedBySession.get(session);
-    if (!store) this.preparedBySession.set(session, (store = new PreparedStore()));
+    if (!store) this.preparedBySession.set(session, (store = new PreparedStore<PreparedEntry>()));
     return store;
   }
 
-  private async prepare(raw: unknown, run: RunOptions, stream: boolean): Promise<Prepared> {
+  /** A prepared-query hit synchronously, else the full preparation's promise. */
+  private prepare(raw: unknown, run: RunOptions, stream: boolean): Prepared | Promise<Prepared> {
     const store = this.storeFor(run.session);
-    const structure = store ? structureOf(raw) : undefined;
-    if (!store || !structure) {
+    const probe = store?.probe(raw, stream ? 's' : 'q');
+    if (!store || !probe) {
       this.preparedStats.bypassed++;
       return this.prepareFully(raw, run, stream);
     }
-    const key = (stream ? 's' : 'q') + structure.key;
-    const entry = store.get(key);
+    const entry = probe.found;
     if (entry) {
-      const p = this.fromEntry(entry, structure.values);
+      const p = this.fromEntry(entry, probe.values);
       if (p) {
         this.preparedStats.hits++;
         return p;
@@ -239,20 +245,24 @@ export class ObjectQL {
         this.preparedStats.bypassed++;
         return this.prepareFully(raw, run, stream);
       }
-      store.delete(key);
+      store.delete(probe.signature);
     } else if (entry === null) {
       this.preparedStats.bypassed++;
       return this.prepareFully(raw, run, stream);
     }
     this.preparedStats.misses++;
-    return this.prepareFully(raw, run, stream, { store, key });
+    return this.prepareFully(raw, run, stream, { store, signature: probe.signature, scope: stream ? 's' : 'q' });
   }
 
   /** A prepared entry with new values; undefined when a value is refused, null when the entry is stale. */
   private fromEntry(e: PreparedEntry, values: unknown[]): Prepared | undefined | null {
     const driver = this.opts.drivers(e.datasource);
     if (driver !== e.driver) return null;
-    for (const r of e.resolved) if (!sameDef(r.resolve(r.name), r.def)) return null;
+    const resolved = e.resolved;
+    for (let i = 0; i < resolved.length; i++) {
+      const r = resolved[i]!;
+      if (!sameDef(r.resolve(r.name), r.def)) return null;
+    }
     const b = rebind(e, values);
     if (!b) return undefined;
     const st = e.statement;
@@ -273,7 +283,7 @@ export class ObjectQL {
     return { ast: b.ast, bound: e.bound, limit: b.limit, object: e.object, driver, plan, compiled };
   }
 
-  private async prepareFully(raw: unknown, run: RunOptions, stream: boolean, fill?: { store: PreparedStore; key: string }): Promise<Prepared> {
+  private async prepareFully(raw: unknown, run: RunOptions, stream: boolean, fill?: { store: PreparedStore<PreparedEntry>; signature: Signature; scope: string }): Promise<Prepared> {
     let ctx = this.validationContext(stream);
     let objects = this.opts.objects;
     let permissionsResolver = this.opts.permissionsResolver ?? ctx.resolve;
@@ -321,7 +331,7 @@ export class ObjectQL {
       plan.strategy = 'fallback';
       plan.fallback = { reason: `driver "${driver.driver}" lacks ${missing.join(', ')}`, rowCap: this.opts.fallbackRowCap };
       plan.steps = stepsOf(bound, 'reference-evaluator');
-      fill?.store.set(fill.key, null);
+      fill?.store.set(fill.signature, null);
       return prepared;
     }
     plan.steps = stepsOf(bound, 'database');
@@ -332,21 +342,22 @@ export class ObjectQL {
       prepared.compiled = { dialect, sql: statement.sql, parameters, columns: statement.columns, decoder: statement.decoder, cached };
       plan.cached = cached;
       plan.sql = [{ dialect, text: statement.sql, parameters }];
-      if (fill) {
-        const withPaths = structureOf(raw, true) as Structure & { paths: (string | number)[][] };
+      // Stored under the structure the lookup saw: a raw query its caller changed meanwhile is not stored.
+      const withPaths = fill && structureOf(raw, true, fill.scope);
+      if (fill && withPaths && sameSignature(withPaths.signature, fill.signature)) {
         const entry = buildEntry({
-          structure: withPaths, parsed: first.ast, final: ast,
+          structure: withPaths as Structure & { paths: (string | number)[][] }, parsed: first.ast, final: ast,
           firstTrace: twice ? firstTrace : undefined, finalTrace: twice ? finalTrace! : firstTrace!,
           bound, statement, params, values, dialect, driver,
           object: prepared.object, resolved, steps: stepsOf(bound, 'database'),
         });
-        fill.store.set(fill.key, typeof entry === 'string' ? null : entry);
+        fill.store.set(fill.signature, typeof entry === 'string' ? null : entry);
       }
     } else {
       const pipeline = compileMongo(bound);
       prepared.pipeline = pipeline;
       plan.pipeline = [{ collection: pipeline.collection, stages: pipeline.stages }];
-      fill?.store.set(fill.key, null);
+      fill?.store.set(fill.signature, null);
     }
     return prepared;
   }
@@ -382,6 +393,9 @@ export class ObjectQL {
     return evaluate(p.bound, (_object, table) => tables.get(`${wanted.find((w) => w.table === table)?.schema ?? ''}.${table}`) ?? []);
   }
 }
+
+/** The driver options of a read without a signal or a timeout: one shared object instead of one per query. */
+const ARRAY_ROWS = Object.freeze({ rowMode: 'array' as const });
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -3,11 +3,8 @@
  * repeated query with other values skips zod, the permission step, the binder and the compiler, and only
  * rebinds its values.
  *
- * - The key is the structure of the raw AST: every value a caller compares with (filter operands, `limit`,
- *   `offset`) replaced by a tag of its JSON type (integer and fractional numbers apart, because they compile
- *   differently), everything else — object, field names, operators, `$null` flags, list lengths, key order —
- *   verbatim. Key order is kept, not normalised: it decides the order of the predicates, so two orders are two
- *   statements (and two entries), exactly as a cold engine would compile them.
+ * - The key is the structure of the raw AST (structure.ts): every value a caller compares with (filter
+ *   operands, `limit`, `offset`) replaced by a tag of its JSON type, everything else verbatim.
  * - An entry records, for each value of the AST, the Param it became and the check it passed (`BindTrace`).
  *   A hit re-runs exactly those checks on the new values (`acceptValue`, the same function the binder uses)
  *   and converts them the way the statement's slots say. A value the check refuses — or one that would be
@@ -27,272 +24,14 @@ import { convertParameter, type SqlDialect, type SqlStatement } from './compile/
 import { joinPath } from './errors';
 import type { BoundQuery, ObjectResolver, Param, QueryObjectDef } from './ir';
 import type { PlanStep } from './plan';
+import { astBuilder, type AstBuilder } from './prepared-ast';
 import { isRelativeDateToken } from './relative-dates';
+import type { Structure } from './structure';
 import { acceptValue, LIMITS, Refusal, type BindTrace, type ValueCheck } from './validate';
 
+export { PreparedStore, sameSignature, structureOf, type Probe, type Signature, type Structure } from './structure';
+
 type Seg = string | number;
-
-// ---- structure key ---------------------------------------------------------------------------------
-
-export interface Structure {
-  key: string;
-  /** The values at value positions (no null/undefined: those are part of the structure), in walk order. */
-  values: unknown[];
-  /** Their paths in the raw AST, when asked for (building an entry). */
-  paths?: Seg[][];
-}
-
-// The walk appends to module state instead of allocating per node: it runs for every query.
-let out = '';
-let values: unknown[] = [];
-const stack: Seg[] = [];
-let paths: Seg[][] | null = null;
-
-/** The structure key and values of a raw query, or undefined when it is not a candidate (not plain JSON-like data, `search`, `cursor`). */
-export function structureOf(raw: unknown, withPaths = false): Structure | undefined {
-  out = '';
-  values = [];
-  stack.length = 0;
-  paths = withPaths ? [] : null;
-  const ok = root(raw);
-  const s: Structure | undefined = ok ? { key: out, values, ...(paths ? { paths } : {}) } : undefined;
-  out = '';
-  values = [];
-  paths = null;
-  return s;
-}
-
-/** A key as JSON text; identifiers (nearly every key of a query) without JSON.stringify's fixed cost. */
-function quoted(k: string): string {
-  for (let i = 0; i < k.length; i++) {
-    const c = k.charCodeAt(i);
-    // Letters, digits, '_', '$' and '.' need no escaping.
-    if (!((c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (c >= 48 && c <= 57) || c === 95 || c === 36 || c === 46)) return JSON.stringify(k);
-  }
-  return `"${k}"`;
-}
-
-function isPlain(v: unknown): v is Record<string, unknown> {
-  if (v === null || typeof v !== 'object' || Array.isArray(v)) return false;
-  const proto = Object.getPrototypeOf(v);
-  return proto === Object.prototype || proto === null;
-}
-
-function root(raw: unknown): boolean {
-  if (!isPlain(raw)) return false;
-  out += '{';
-  for (const k of Object.keys(raw)) {
-    const v = raw[k];
-    out += quoted(k);
-    out += ':';
-    stack.push(k);
-    let ok: boolean;
-    switch (k) {
-      case 'where':
-      case 'having':
-        ok = filter(v, 1);
-        break;
-      case 'aggregations':
-        ok = aggregations(v);
-        break;
-      case 'limit':
-        ok = leaf(v, 1);
-        break;
-      case 'offset':
-        // A zero offset is left out of the statement: it is structure, any other offset a value.
-        ok = v === 0 ? verbatim(v, 1) : leaf(v, 1);
-        break;
-      case 'search':
-      case 'cursor':
-        // Bound from more than the value's type (terms, decoded keys): never rebound.
-        ok = v === undefined;
-        out += '#u';
-        break;
-      default:
-        ok = verbatim(v, 1);
-    }
-    stack.pop();
-    if (!ok) return false;
-    out += ',';
-  }
-  out += '}';
-  return true;
-}
-
-function aggregations(v: unknown): boolean {
-  if (!Array.isArray(v)) return verbatim(v, 1);
-  out += '[';
-  for (let i = 0; i < v.length; i++) {
-    const a: unknown = v[i];
-    stack.push(i);
-    let ok = true;
-    if (isPlain(a)) {
-      out += '{';
-      for (const k of Object.keys(a)) {
-        out += quoted(k);
-        out += ':';
-        stack.push(k);
-        ok = k === 'filter' ? filter(a[k], 3) : verbatim(a[k], 3);
-        stack.pop();
-        if (!ok) break;
-        out += ',';
-      }
-      out += '}';
-    } else {
-      ok = verbatim(a, 2);
-    }
-    stack.pop();
-    if (!ok) return false;
-    out += ',';
-  }
-  out += ']';
-  return true;
-}
-
-function filter(f: unknown, depth: number): boolean {
-  if (!isPlain(f)) return verbatim(f, depth);
-  if (depth > LIMITS.maxRawDepth) return false;
-  out += '{';
-  for (const k of Object.keys(f)) {
-    const v = f[k];
-    out += quoted(k);
-    out += ':';
-    stack.push(k);
-    let ok = true;
-    if (k === '$and' || k === '$or') {
-      if (Array.isArray(v)) {
-        out += '[';
-        for (let i = 0; i < v.length && ok; i++) {
-          stack.push(i);
-          ok = filter(v[i], depth + 2);
-          stack.pop();
-          out += ',';
-        }
-        out += ']';
-      } else {
-        ok = verbatim(v, depth + 1);
-      }
-    } else if (k === '$not') {
-      ok = filter(v, depth + 1);
-    } else {
-      ok = condition(v, depth + 1);
-    }
-    stack.pop();
-    if (!ok) return false;
-    out += ',';
-  }
-  out += '}';
-  return true;
-}
-
-function condition(c: unknown, depth: number): boolean {
-  if (!isPlain(c)) return Array.isArray(c) ? verbatim(c, depth) : leaf(c, depth);
-  if (depth > LIMITS.maxRawDepth) return false;
-  out += '{';
-  for (const op of Object.keys(c)) {
-    const v = c[op];
-    out += quoted(op);
-    out += ':';
-    stack.push(op);
-    let ok = true;
-    if (op === '$in' || op === '$nin' || op === '$between') {
-      if (Array.isArray(v)) {
-        out += '[';
-        for (let i = 0; i < v.length && ok; i++) {
-          stack.push(i);
-          ok = leaf(v[i], depth + 2);
-          stack.pop();
-          out += ',';
-        }
-        out += ']';
-      } else {
-        ok = verbatim(v, depth + 1);
-      }
-    } else if (op === '$null' || op === '$exists') {
-      ok = verbatim(v, depth + 1);
-    } else {
-      ok = leaf(v, depth + 1);
-    }
-    stack.pop();
-    if (!ok) return false;
-    out += ',';
-  }
-  out += '}';
-  return true;
-}
-
-/** A value position: scalars become a type tag and are collected; anything else is structure. */
-function leaf(v: unknown, depth: number): boolean {
-  switch (typeof v) {
-    case 'string':
-      out += '#s';
-      break;
-    case 'number':
-      out += Number.isInteger(v) ? '#i' : '#f';
-      break;
-    case 'boolean':
-      out += '#b';
-      break;
-    case 'undefined':
-      out += '#u';
-      return true;
-    default:
-      if (v === null) {
-        out += '#z';
-        return true;
-      }
-      return verbatim(v, depth);
-  }
-  values.push(v);
-  if (paths) paths.push(stack.slice());
-  return true;
-}
-
-/** Structure, written so that different data never gives the same text (strings quoted, -0 apart from 0). */
-function verbatim(v: unknown, depth: number): boolean {
-  switch (typeof v) {
-    case 'string':
-      out += JSON.stringify(v);
-      return true;
-    case 'number':
-      out += Object.is(v, -0) ? '-0' : String(v);
-      return true;
-    case 'boolean':
-      out += v ? 'true' : 'false';
-      return true;
-    case 'undefined':
-      out += '#u';
-      return true;
-    case 'object': {
-      if (v === null) {
-        out += 'null';
-        return true;
-      }
-      if (depth > LIMITS.maxRawDepth) return false;
-      if (Array.isArray(v)) {
-        out += '[';
-        for (let i = 0; i < v.length; i++) {
-          if (!verbatim(v[i], depth + 1)) return false;
-          out += ',';
-        }
-        out += ']';
-        return true;
-      }
-      if (!isPlain(v)) return false;
-      out += '{';
-      for (const k of Object.keys(v)) {
-        out += quoted(k);
-        out += ':';
-        if (!verbatim(v[k], depth + 1)) return false;
-        out += ',';
-      }
-      out += '}';
-      return true;
-    }
-    default:
-      return false;
-  }
-}
 
 // ---- entries ---------------------------------------------------------------------------------------
 
@@ -335,6 +74,8 @@ export interface PreparedEntry {
   slots: Array<{ leaf: number; conv: SqlStatement['slots'][number]['conv']; value: unknown }>;
   /** The AST after permissions with the values of the query that made the entry; frozen, shared by hits. */
   ast: Query;
+  /** `ast` with new values (one per leaf, in leaf order) at their paths. */
+  buildAst: AstBuilder;
   /** The bound query that made the entry: only its structure (mode, sort fingerprint) may be read. */
   bound: BoundQuery;
   steps: readonly PlanStep[];
@@ -406,6 +147,13 @@ export function buildEntry(b: BuildInput): PreparedEntry | string {
   const limitLeaf = leafOf.get(b.bound.limit) ?? -1;
   const offsetLeaf = leafOf.get(b.bound.offset) ?? -1;
   const steps = b.steps.map((s) => Object.freeze({ ...s }));
+  const ast = deepFreeze(structuredClone(b.final));
+  let buildAst: AstBuilder;
+  try {
+    buildAst = astBuilder(ast, leaves.map((l) => l.astPath));
+  } catch {
+    return 'an AST the builder cannot take';
+  }
   return {
     datasource: b.object.datasource,
     driver: b.driver,
@@ -415,7 +163,8 @@ export function buildEntry(b: BuildInput): PreparedEntry | string {
     statement: b.statement,
     leaves,
     slots,
-    ast: deepFreeze(structuredClone(b.final)),
+    ast,
+    buildAst,
     bound: b.bound,
     steps: Object.freeze(steps),
     limitLeaf,
@@ -465,27 +214,7 @@ export function rebind(e: PreparedEntry, raw: unknown[]): Rebound | undefined {
       e.lastPage = { limit, offset, steps };
     }
   }
-  return { parameters, ast: n === 0 ? e.ast : astWith(e.ast, e.leaves, raw), steps, limit };
-}
-
-/** The frozen template with new values: only the containers on the way to a value are copied. */
-function astWith(template: Query, leaves: PreparedEntry['leaves'], raw: unknown[]): Query {
-  const rootCopy = { ...template } as Record<Seg, unknown>;
-  for (let i = 0; i < leaves.length; i++) {
-    const path = leaves[i]!.astPath;
-    let holder = rootCopy;
-    for (let d = 0; d < path.length - 1; d++) {
-      const seg = path[d]!;
-      let next = holder[seg] as Record<Seg, unknown>;
-      if (Object.isFrozen(next)) {
-        next = (Array.isArray(next) ? next.slice() : { ...next }) as Record<Seg, unknown>;
-        holder[seg] = next;
-      }
-      holder = next;
-    }
-    holder[path[path.length - 1]!] = raw[i];
-  }
-  return rootCopy as Query;
+  return { parameters, ast: e.buildAst(raw), steps, limit };
 }
 
 function deepFreeze<T>(v: T): T {
@@ -570,33 +299,4 @@ export function sameDef(now: QueryObjectDef | undefined, then: QueryObjectDef | 
   if (now === then) return true;
   if (!now || !then) return false;
   return now.name === then.name && now.fields === then.fields && now.datasource === then.datasource && now.primaryKey === then.primaryKey && now.external === then.external;
-}
-
-/**
- * Entries of one scope (an engine, or one session of it). Bounded, oldest entry evicted first: a hit does
- * not reorder the map (that would cost two more lookups of a long key on every query), and an engine lives
- * for one call in the app, so recency hardly differs from age.
- */
-export class PreparedStore {
-  private readonly entries = new Map<string, PreparedEntry | null>();
-  constructor(private readonly limit = 256) {}
-
-  /** An entry, null for a shape known not to be cacheable, undefined when unknown. */
-  get(key: string): PreparedEntry | null | undefined {
-    return this.entries.get(key);
-  }
-
-  set(key: string, e: PreparedEntry | null): void {
-    this.entries.delete(key);
-    if (this.entries.size >= this.limit) this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, e);
-  }
-
-  delete(key: string): void {
-    this.entries.delete(key);
-  }
-
-  get size(): number {
-    return this.entries.size;
-  }
 }

@@ -1,8 +1,7 @@
 /**
  * From flat rows (keyed by the bound query's column keys, canonical values) to what callers get: hidden
- * columns removed, expanded lookups nested, and the keyset cursor of the next page.
+ * columns removed, expanded lookups nested, and whether a page is full (it then gets the keyset cursor of the next page).
  */
-import { encodeCursor } from './cursor';
 import type { BoundQuery } from './ir';
 import type { FlatRow } from './reference/evaluator';
 
@@ -38,11 +37,9 @@ export function shapeRows(q: BoundQuery, flat: FlatRow[]): ResultRow[] {
 }
 
 /**
- * A cursor for the page after one of `rowCount` rows, when the page was full (rows mode only);
- * `lastSortValues` gives the canonical sort-key values of its last row. `limit` is the page size when the
- * caller has it apart from `q` (a prepared query rebound with new values).
+ * Whether a page of `rowCount` rows is full, so it gets the keyset cursor of the next page (rows mode only).
+ * `limit` is the page size when the caller has it apart from `q` (a prepared query rebound with new values).
  */
-export function nextCursorAfter(q: BoundQuery, rowCount: number, lastSortValues: () => unknown[], limit = Number(q.limit.value)): string | undefined {
-  if (q.mode !== 'rows' || rowCount === 0 || rowCount < limit) return undefined;
-  return encodeCursor(lastSortValues(), q.sortFingerprint);
+export function isFullPage(q: BoundQuery, rowCount: number, limit = Number(q.limit.value)): boolean {
+  return q.mode === 'rows' && rowCount > 0 && rowCount >= limit;
 }

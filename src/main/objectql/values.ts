@@ -179,6 +179,9 @@ export function canonicalFor(kind: ValueKind, scale: number): (raw: unknown) => 
       return (raw) => (typeof raw === 'number' ? raw : canonical('number', scale, raw));
     case 'datetime':
       return (raw) => (typeof raw === 'string' && isCanonicalSeconds(raw) ? raw : canonical('datetime', scale, raw));
+    case 'decimal':
+      // canonical's first step for a string, without its switch.
+      return (raw) => (typeof raw === 'string' ? (fixedScale(raw, scale) ?? canonical('decimal', scale, raw)) : canonical('decimal', scale, raw));
     case 'json':
       return (raw) => (raw === undefined ? null : raw);
     default:

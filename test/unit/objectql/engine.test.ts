@@ -110,7 +110,9 @@ describe('streaming and cancellation', () => {
     const seen: unknown[] = [];
     const spy: SqlDriver = new Proxy(db.driver, {
       get(target, prop, recv) {
+        // SQLite answers through querySync when it can; either way the options must arrive.
         if (prop === 'query') return (c: unknown, o: unknown) => (seen.push(o), target.query(c as never, o as never));
+        if (prop === 'querySync') return (c: unknown, o: unknown) => (seen.push(o), target.querySync!(c as never, o as never));
         return Reflect.get(target, prop, recv);
       },
     });

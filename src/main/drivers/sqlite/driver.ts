@@ -23,9 +23,12 @@ type ArrayDecoder = (row: unknown[]) => unknown[];
 
 interface Prepared {
   stmt: Database.Statement;
+  /** `stmt.reader`/`stmt.readonly`, read once: they are fixed when the statement is prepared. */
+  reader: boolean;
+  readonly: boolean;
   decode: Decoder | null;
   /** The same SQL prepared in raw (array) mode, made on first use: a statement's mode is shared state. */
-  raw?: { stmt: Database.Statement; decode: ArrayDecoder | null };
+  raw?: { stmt: Database.Statement; reader: true; decode: ArrayDecoder | null };
 }
 
 const STATEMENT_CACHE = 256;
@@ -41,6 +44,8 @@ export class SqliteDriver implements SqlDriver {
   private closed = false;
   private readonly writable: boolean;
   private readonly statements = new Map<string, Prepared>();
+  /** The SQL of the most recently used statement: using it again needs no reordering of the LRU map. */
+  private lastSql: string | undefined;
   /**
    * Set while a transaction is open. There is one connection, so every other statement waits for it to end:
    * otherwise another caller's read would see uncommitted rows, or its write would join the transaction.
@@ -75,8 +80,13 @@ export class SqliteDriver implements SqlDriver {
   private prepare(sql: string): Prepared {
     const hit = this.statements.get(sql);
     if (hit) {
-      this.statements.delete(sql);
-      this.statements.set(sql, hit);
+      // Least recently used first. The same statement in a row (a repeated query) is already last: moving it
+      // again would cost a delete and an insert per read, and leave a hole in the map to be rehashed later.
+      if (sql !== this.lastSql) {
+        this.statements.delete(sql);
+        this.statements.set(sql, hit);
+        this.lastSql = sql;
+      }
       return hit;
     }
     let stmt: Database.Statement;
@@ -86,8 +96,9 @@ export class SqliteDriver implements SqlDriver {
       if (e instanceof ConnectionError || e instanceof DriverClosedError) throw e;
       throw new QueryError(this.datasource, (e as Error).message, (e as { code?: string }).code);
     }
-    const entry: Prepared = { stmt, decode: stmt.reader ? decoderFor(stmt) : null };
+    const entry: Prepared = { stmt, reader: stmt.reader, readonly: stmt.readonly, decode: stmt.reader ? decoderFor(stmt) : null };
     this.statements.set(sql, entry);
+    this.lastSql = sql;
     if (this.statements.size > STATEMENT_CACHE) this.statements.delete(this.statements.keys().next().value as string);
     return entry;
   }
@@ -103,13 +114,13 @@ export class SqliteDriver implements SqlDriver {
     return { connected, poolSize: connected ? 1 : 0, idle: connected ? 1 : 0, serverVersion: connected ? `SQLite ${(this.db!.prepare('select sqlite_version() as v').get() as { v: string }).v}` : null };
   }
 
-  private readStatement(compiled: CompiledQuery, rowMode: QueryOptions['rowMode']): { stmt: Database.Statement; decode: ((row: never) => unknown) | null } {
+  private readStatement(compiled: CompiledQuery, rowMode: QueryOptions['rowMode']): { stmt: Database.Statement; reader: boolean; decode: ((row: never) => unknown) | null } {
     const entry = this.prepare(compiled.sql);
-    if (!entry.stmt.readonly) throw new WriteNotAllowedError(this.datasource);
-    if (rowMode !== 'array' || !entry.stmt.reader) return entry;
+    if (!entry.readonly) throw new WriteNotAllowedError(this.datasource);
+    if (rowMode !== 'array' || !entry.reader) return entry;
     if (!entry.raw) {
       const stmt = this.open().prepare(compiled.sql).raw(true);
-      entry.raw = { stmt, decode: arrayDecoderFor(stmt) };
+      entry.raw = { stmt, reader: true, decode: arrayDecoderFor(stmt) };
     }
     return entry.raw;
   }
@@ -123,17 +134,24 @@ export class SqliteDriver implements SqlDriver {
     return this.read<R>(compiled, opts);
   }
 
+  /** The same read as `query`, synchronously (better-sqlite3 is synchronous); undefined while a transaction is open. */
+  querySync<R = Row>(compiled: CompiledQuery, opts: QueryOptions = {}): QueryResult<R> | undefined {
+    if (this.gate) return undefined;
+    return this.read<R>(compiled, opts);
+  }
+
   private read<R>(compiled: CompiledQuery, opts: QueryOptions): QueryResult<R> {
     if (opts.signal?.aborted) throw new QueryCancelledError(this.datasource);
-    const { stmt, decode } = this.readStatement(compiled, opts.rowMode);
+    const { stmt, reader, decode } = this.readStatement(compiled, opts.rowMode);
     try {
-      if (!stmt.reader) {
+      if (!reader) {
         stmt.run(...(compiled.parameters as unknown[]));
         return { rows: [], rowCount: 0 };
       }
-      const raw = stmt.all(...(compiled.parameters as unknown[])) as never[];
-      const rows = (decode ? raw.map(decode) : raw) as R[];
-      return { rows, rowCount: rows.length };
+      const rows = stmt.all(...(compiled.parameters as unknown[])) as never[];
+      // The decoders change a row in place (and return it): no second array.
+      if (decode) for (let i = 0; i < rows.length; i++) decode(rows[i]!);
+      return { rows: rows as R[], rowCount: rows.length };
     } catch (e) {
       throw new QueryError(this.datasource, (e as Error).message, (e as { code?: string }).code);
     }
@@ -242,6 +260,7 @@ export class SqliteDriver implements SqlDriver {
   async close(): Promise<void> {
     this.closed = true;
     this.statements.clear();
+    this.lastSql = undefined;
     if (this.db?.open) this.db.close();
     this.db = null;
   }

@@ -1,0 +1,60 @@
+/**
+ * The AST after permissions of a prepared-query hit: the entry's frozen template with the new values at
+ * their paths. Every hit carries it in its plan, so it is built by a function generated once per entry: one
+ * nested object/array literal per container on the way to a value (the others are the template's frozen
+ * containers, shared), instead of copying containers key by key on every query. The result is the same
+ * value the copying version gives: same keys in the same order, fresh containers on the paths, the raw values.
+ *
+ * Only JSON-quoted keys (from the validated AST) and integer indexes are written into the source; every value
+ * and shared container is read from an array, so no value can become code.
+ */
+import type { Query } from './ast';
+
+type Seg = string | number;
+export type AstBuilder = (values: readonly unknown[]) => Query;
+
+/** A container on the way to at least one value: which of its keys hold a value (by index) or a copied container. */
+interface Copy {
+  leaf: Map<Seg, number>;
+  sub: Map<Seg, Copy>;
+}
+
+export function astBuilder(template: Query, paths: readonly (readonly Seg[])[]): AstBuilder {
+  if (paths.length === 0) return () => template;
+  const root: Copy = { leaf: new Map(), sub: new Map() };
+  paths.forEach((path, i) => {
+    let c = root;
+    for (let d = 0; d < path.length - 1; d++) {
+      let next = c.sub.get(path[d]!);
+      if (!next) c.sub.set(path[d]!, (next = { leaf: new Map(), sub: new Map() }));
+      c = next;
+    }
+    c.leaf.set(path[path.length - 1]!, i);
+  });
+  const shared: unknown[] = [];
+  const literal = (node: unknown, c: Copy): string => {
+    const part = (key: Seg, value: unknown): string => {
+      const at = c.leaf.get(key);
+      if (at !== undefined) return `v[${at}]`;
+      const sub = c.sub.get(key);
+      if (sub) return literal(value, sub);
+      return `s[${shared.push(value) - 1}]`;
+    };
+    if (Array.isArray(node)) return `[${node.map((x, i) => part(i, x)).join(', ')}]`;
+    if (node === null || typeof node !== 'object') throw new Error('a value path runs through a scalar');
+    const o = node as Record<string, unknown>;
+    // A "__proto__" key in a literal would set the prototype; computed, it is an ordinary property.
+    return `{${Object.keys(o).map((k) => `${k === '__proto__' ? `[${JSON.stringify(k)}]` : JSON.stringify(k)}: ${part(k, o[k])}`).join(', ')}}`;
+  };
+  // Every path must end at a key the template has (the builder writes only keys the template has).
+  for (const path of paths) {
+    let node: unknown = template;
+    for (const seg of path.slice(0, -1)) node = (node as Record<Seg, unknown>)[seg];
+    if (node === null || typeof node !== 'object' || !Object.prototype.hasOwnProperty.call(node, path[path.length - 1]!)) {
+      throw new Error('a value path the template does not have');
+    }
+  }
+  const source = `return function buildAst(v) { return ${literal(template, root)}; };`;
+  // eslint-disable-next-line @typescript-eslint/no-implied-eval
+  return new Function('s', source)(shared) as AstBuilder;
+}
