@@ -1,60 +1,98 @@
 /**
- * The audit log as the engine uses it. `append()` formats the entry on the spot (so later mutation of
- * the caller's AST cannot change the record) and queues it; the queue is committed as one transaction
- * when it reaches `maxBatch` entries or at the next turn of the event loop, whichever comes first. Every
- * entry of a batch shares one promise, which resolves once the batch is committed and rejects with an
- * AuditUnavailableError when it cannot be — the engine awaits it before returning rows, so nothing is
- * served that is not on the record (fail closed), while many concurrent reads share one commit.
- * Once a batch has failed every append is refused until `ensureWritable()` manages to reopen the file.
+ * The audit log as the engine uses it. Every entry is formatted on the spot (so later mutation of the
+ * caller's AST cannot change the record) and queued, in order, before the caller goes on; the queue is
+ * committed in the background as one WAL transaction per batch (at the next turn of the event loop, or as
+ * soon as `maxBatch` entries wait), with at most one batch at the writer at a time so the chain keeps the
+ * queue's order even when a commit fails.
+ *
+ * Two ways to hand over an entry:
+ *  - `enqueue()` ("answer, then commit"): resolves as soon as the entry is queued. Reads use it: rows are
+ *    returned without waiting for the commit. It rejects with AuditUnavailableError while the log is known
+ *    to be unwritable, so reads fail closed; it waits for the writer when `maxQueue` entries are waiting.
+ *  - `append()` (strict): resolves once the entry is committed. Writes, and reads in `audit.waitForCommit`
+ *    mode, use it.
+ *
+ * Fail closed: a failed commit, or a change to the file noticed by a watch on the file and its folder or
+ * by a cheap re-check (one stat at most every `recheckMs` while calls arrive), puts the log in the failed
+ * state: every new entry is refused until `ensureWritable()` manages to reopen the file. Entries already
+ * queued are never dropped: a failed batch goes back to the head of the queue and is committed first,
+ * in order, once the log recovers; `close()` and process exit flush what is queued.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, watch, type FSWatcher } from 'node:fs';
 import path from 'node:path';
 import type Database from 'better-sqlite3';
 import { describeZodError } from '../../shared/api/errors';
 import { appStorePath, openAppStore } from '../store/app-store';
 import { inlineWriter, threadWriter, writerThreadAvailable, type BatchWriter, type WriterMode } from './batch-writer';
 import { entryLine } from './chain';
-import { AuditInputSchema, type AuditEntry, type AuditFilter, type AuditInput } from './entry';
+import { AuditInputSchema, quickAccept, type AuditEntry, type AuditFilter, type AuditInput } from './entry';
 import { AuditInputError, AuditUnavailableError } from './errors';
 import { exportCsv } from './export-csv';
 import { listEntries } from './list';
 import { canonicalAst } from './sanitize-ast';
 import { migrateAudit } from './schema';
 import { verifyChain, type VerifyReport } from './verify';
-import { checkFile } from './writer-core.mjs';
+import { checkFile, createCommitter, type FileIdentity } from './writer-core.mjs';
 
 export interface AuditLogOptions {
   /** The app data folder; the log is `<dataDir>/objectdesk.sqlite`. It must exist (AppContext creates it). */
   dataDir: string;
-  /** `thread` (default) commits in a worker thread; `inline` on the calling thread. */
+  /** `inline` (default) commits on the calling thread; `thread` in a worker thread. */
   mode?: WriterMode;
-  /** Commit as soon as this many entries are queued (default 64). */
+  /** Commit as soon as this many entries are queued, without waiting for the next turn (default 256). */
   maxBatch?: number;
+  /** Queued (uncommitted) entries beyond which `enqueue()` waits for the writer (default 10,000). */
+  maxQueue?: number;
+  /** While healthy, the file is stat()ed at most once per this many ms as calls arrive (default 1). */
+  recheckMs?: number;
 }
 
-interface Batch {
-  lines: string[];
-  promise: Promise<void>;
+interface Waiter {
+  /** Resolved once this many entries (counted since open) are committed. */
+  upTo: number;
   resolve: () => void;
   reject: (e: Error) => void;
 }
 
+/** Logs still open, flushed synchronously if the process exits without closing them. */
+const live = new Set<AuditLog>();
+let exitHook = false;
+
 export class AuditLog {
   readonly path: string;
   private readonly maxBatch: number;
+  private readonly maxQueue: number;
+  private readonly recheckMs: number;
   private db: Database.Database | null = null;
   private writer: BatchWriter | null = null;
-  private current: Batch | null = null;
+  private identity: FileIdentity | null = null;
+  private watchers: FSWatcher[] = [];
+  /** Formatted lines not yet handed to the writer; a failed batch is put back at the head. */
+  private pending: string[] = [];
+  /** The batch at the writer, at most one, so batches commit in queue order. */
+  private inflight: string[] | null = null;
+  private inflightDone: Promise<void> | null = null;
+  private enqueued = 0;
+  private committed = 0;
+  /** strict appends and flushes, in `upTo` order */
+  private waiters: Waiter[] = [];
+  /** enqueue() calls held back while the queue is over `maxQueue` */
+  private roomWaiters: Waiter[] = [];
   private scheduled = false;
-  private readonly inflight = new Set<Promise<void>>();
+  private microScheduled = false;
   private failure: AuditUnavailableError | null = null;
+  private recovering: Promise<void> | null = null;
   private closed = false;
+  private lastCheck = -Infinity;
+  private dirty = false;
   private lastMs = -1;
   private lastIso = '';
 
   private constructor(private readonly options: AuditLogOptions) {
     this.path = appStorePath(options.dataDir);
-    this.maxBatch = options.maxBatch ?? 64;
+    this.maxBatch = options.maxBatch ?? 256;
+    this.maxQueue = options.maxQueue ?? 10_000;
+    this.recheckMs = options.recheckMs ?? 1;
   }
 
   /** Never throws for an unwritable log: it opens in the failed state and `ensureWritable()` says why. */
@@ -64,6 +102,13 @@ export class AuditLog {
       await log.connect();
     } catch (e) {
       log.fail(e);
+    }
+    live.add(log);
+    if (!exitHook) {
+      exitHook = true;
+      process.on('exit', () => {
+        for (const l of live) l.flushAtExit();
+      });
     }
     return log;
   }
@@ -78,97 +123,152 @@ export class AuditLog {
     return this.failure;
   }
 
+  /** Entries queued or at the writer and not yet committed. */
+  get queued(): number {
+    return this.enqueued - this.committed;
+  }
+
   /**
-   * Queues one entry. The promise resolves when its batch is committed and rejects with
-   * AuditUnavailableError (fail the read) or AuditInputError (the entry itself was refused).
+   * "Answer, then commit": formats and queues one entry and resolves as soon as it is queued — the
+   * caller may return its rows at once; the entry is committed in the background and never dropped
+   * while the process lives. Rejects with AuditUnavailableError when the log is known to be unwritable
+   * (fail the read) or AuditInputError (the entry itself was refused, nothing queued). Waits for the
+   * writer when more than `maxQueue` entries are uncommitted.
    */
-  append(input: AuditInput): Promise<void> {
-    if (this.closed) return Promise.reject(new AuditUnavailableError(this.path, 'the audit log was closed'));
-    if (this.failure) return Promise.reject(this.failure);
-    let line: string;
+  enqueue(input: AuditInput): Promise<void> {
     try {
-      line = this.format(input);
+      this.put(input, false);
     } catch (e) {
       return Promise.reject(e);
     }
-    const batch = (this.current ??= newBatch());
-    batch.lines.push(line);
-    if (batch.lines.length >= this.maxBatch) this.dispatch();
-    else if (!this.scheduled) {
-      this.scheduled = true;
-      // Inline commits are cheap (WAL, synchronous=NORMAL: no fsync per commit), so a lone read should not
-      // wait a whole event-loop turn for company; appends made in the same tick still share one commit.
-      // The thread writer pays a message round trip per batch, so it waits a turn to collect more.
-      const later = this.writer?.mode === 'inline' ? queueMicrotask : setImmediate;
-      later(() => {
-        this.scheduled = false;
-        this.dispatch();
-      });
-    }
-    return batch.promise;
-  }
-
-  /** Commits everything appended so far; rejects if any of it could not be written. */
-  async flush(): Promise<void> {
-    this.dispatch();
-    const results = await Promise.allSettled([...this.inflight]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
-    if (failed) throw failed.reason;
+    if (this.enqueued - this.committed <= this.maxQueue) return HEALTHY;
+    // Backpressure: the caller waits until the writer has brought the queue back under the bound.
+    return this.wait(this.roomWaiters, this.enqueued - this.maxQueue);
   }
 
   /**
-   * Resolves when entries can be written. Costs nothing while healthy; after a failure it reopens the
-   * file and the writer, so reads resume as soon as the cause (permissions, a missing folder) is fixed.
+   * Strict: queues one entry like `enqueue()` and resolves once it is committed. Rejects with
+   * AuditUnavailableError (fail the call) when it cannot be — the entry itself stays queued and is
+   * committed when the log recovers — or with AuditInputError.
+   */
+  append(input: AuditInput): Promise<void> {
+    try {
+      this.put(input, true);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    return this.wait(this.waiters, this.enqueued);
+  }
+
+  /** Commits everything queued so far; rejects while the log cannot be written (the entries stay queued). */
+  flush(): Promise<void> {
+    if (this.enqueued === this.committed) return HEALTHY;
+    if (this.failure) return Promise.reject(this.failure);
+    this.dispatch();
+    return this.wait(this.waiters, this.enqueued);
+  }
+
+  /**
+   * Resolves when entries can be written. Costs nothing while healthy (a stat at most once per
+   * `recheckMs`, or right after the watch saw the file or its folder change); after a failure it reopens
+   * the file and the writer and commits the entries kept from failed batches first, so reads resume as
+   * soon as the cause (permissions, a missing folder) is fixed.
    */
   ensureWritable(): Promise<void> {
     if (this.closed) return Promise.reject(new AuditUnavailableError(this.path, 'the audit log was closed'));
-    if (!this.failure) return HEALTHY;
-    return this.recover();
-  }
-
-  private async recover(): Promise<void> {
-    await this.disconnect();
+    if (this.failure) return this.recover();
     try {
-      await this.connect();
-      this.failure = null;
-    } catch (e) {
-      this.failure = null;
-      this.fail(e);
-      throw this.failure;
+      this.check();
+    } catch {
+      return this.recover();
     }
+    return HEALTHY;
   }
 
+  /**
+   * The committed entries. With the inline writer, what is queued is committed first, so an entry shows
+   * as soon as its call returned; with the thread writer, `await flush()` first to see the latest ones.
+   */
   list(filter: AuditFilter = {}): AuditEntry[] {
-    return listEntries(this.requireDb(), filter);
+    return listEntries(this.readDb(), filter);
   }
 
   /** Streams the filtered entries as CSV; resolves with the number of entries written. */
   exportCsv(filter: AuditFilter, out: NodeJS.WritableStream): Promise<number> {
-    return exportCsv(this.requireDb(), filter, out);
+    return exportCsv(this.readDb(), filter, out);
   }
 
   verify(): VerifyReport {
-    return verifyChain(this.requireDb());
+    return verifyChain(this.readDb());
   }
 
+  /** Flushes (after one attempt to reopen a failed log) and stops the writer. */
   async close(): Promise<void> {
     if (this.closed) return;
     try {
+      if (this.failure && this.queued > 0) await this.recover();
       await this.flush();
     } catch {
-      /* those entries' callers were already told */
+      /* the log cannot be written; the callers of strict appends were told */
     }
     this.closed = true;
+    live.delete(this);
     await this.disconnect();
   }
 
-  private format(input: AuditInput): string {
-    const parsed = AuditInputSchema.safeParse(input);
-    if (!parsed.success) {
-      const { message, path: at } = describeZodError(parsed.error, 'entry');
-      throw new AuditInputError(message, at);
+  /** Validates, formats and queues one entry (throws when the log is known unwritable or the entry is refused). */
+  private put(input: AuditInput, strict: boolean): void {
+    if (this.closed) throw new AuditUnavailableError(this.path, 'the audit log was closed');
+    this.check();
+    this.pending.push(this.format(input));
+    this.enqueued++;
+    if (this.pending.length >= this.maxBatch) this.dispatch();
+    else if (strict && this.writer?.mode === 'inline') {
+      // Inline commits are cheap (WAL, synchronous=NORMAL: no fsync), so a strict caller does not wait a
+      // whole turn for company; appends made in the same tick still share one commit.
+      if (!this.microScheduled) {
+        this.microScheduled = true;
+        queueMicrotask(() => {
+          this.microScheduled = false;
+          this.dispatch();
+        });
+      }
+    } else if (!this.scheduled) {
+      this.scheduled = true;
+      setImmediate(() => {
+        this.scheduled = false;
+        this.dispatch();
+      });
     }
-    const e = parsed.data;
+  }
+
+  /** Throws the failure when the log is known unwritable; re-checks the file at most once per `recheckMs`. */
+  private check(): void {
+    if (this.failure) throw this.failure;
+    if (!this.dirty) {
+      const now = performance.now();
+      if (now - this.lastCheck < this.recheckMs) return;
+      this.lastCheck = now;
+    }
+    this.dirty = false;
+    try {
+      checkFile(this.path, this.identity);
+    } catch (e) {
+      this.fail(e);
+      throw this.failure!;
+    }
+  }
+
+  private format(input: AuditInput): string {
+    let e = input;
+    if (!quickAccept(input)) {
+      const parsed = AuditInputSchema.safeParse(input);
+      if (!parsed.success) {
+        const { message, path: at } = describeZodError(parsed.error, 'entry');
+        throw new AuditInputError(message, at);
+      }
+      e = parsed.data;
+    }
     const ms = Date.now();
     if (ms !== this.lastMs) {
       this.lastMs = ms;
@@ -189,28 +289,92 @@ export class AuditLog {
     });
   }
 
+  private wait(list: Waiter[], upTo: number): Promise<void> {
+    if (this.committed >= upTo) return HEALTHY;
+    if (this.failure) return Promise.reject(this.failure);
+    return new Promise<void>((resolve, reject) => list.push({ upTo, resolve, reject }));
+  }
+
+  /** Hands everything pending to the writer, unless a batch is already there (its completion sends the next). */
   private dispatch(): void {
-    const batch = this.current;
-    if (!batch) return;
-    this.current = null;
-    if (this.failure || !this.writer) {
-      batch.reject(this.failure ?? new AuditUnavailableError(this.path, 'the audit log is not open'));
+    if (this.inflight || this.failure || !this.writer || this.pending.length === 0) return;
+    const lines = this.pending;
+    this.pending = [];
+    this.inflight = lines;
+    const writer = this.writer;
+    if (writer.commitSync) {
+      try {
+        writer.commitSync(lines);
+      } catch (e) {
+        this.failed(e);
+        return;
+      }
+      this.committedBatch(lines.length);
       return;
     }
-    const done = this.writer.commit(batch.lines).then(
-      () => batch.resolve(),
-      (e: unknown) => {
-        this.fail(e);
-        batch.reject(this.failure!);
-      },
+    this.inflightDone = writer.commit(lines).then(
+      () => this.committedBatch(lines.length),
+      (e: unknown) => this.failed(e),
     );
-    this.inflight.add(batch.promise);
-    void done.finally(() => this.inflight.delete(batch.promise));
+  }
+
+  private committedBatch(n: number): void {
+    this.inflight = null;
+    this.inflightDone = null;
+    this.committed += n;
+    settle(this.waiters, this.committed);
+    if (this.roomWaiters.length) settle(this.roomWaiters, this.committed);
+    // The log failed (a re-check) while this batch was at the writer: the rest cannot be committed now.
+    if (this.failure) this.rejectWaiters();
+    else if (this.pending.length) this.dispatch();
+  }
+
+  /** A batch could not be committed: keep its entries at the head of the queue and refuse new ones. */
+  private failed(e: unknown): void {
+    this.fail(e);
+    if (this.inflight) this.pending = this.inflight.concat(this.pending);
+    this.inflight = null;
+    this.inflightDone = null;
+    this.rejectWaiters();
+  }
+
+  private rejectWaiters(): void {
+    const err = this.failure!;
+    for (const list of [this.waiters, this.roomWaiters]) {
+      for (const w of list.splice(0)) w.reject(err);
+    }
   }
 
   private fail(e: unknown): void {
     if (this.failure) return;
     this.failure = e instanceof AuditUnavailableError ? e : new AuditUnavailableError(this.path, reasonOf(e));
+    // Strict callers are told at once, not when the batch they are in comes back.
+    if (!this.inflight) this.rejectWaiters();
+  }
+
+  /** One reopen at a time; concurrent callers share it. */
+  private recover(): Promise<void> {
+    if (this.closed) return Promise.reject(new AuditUnavailableError(this.path, 'the audit log was closed'));
+    return (this.recovering ??= this.reopen().finally(() => (this.recovering = null)));
+  }
+
+  private async reopen(): Promise<void> {
+    if (this.inflightDone) await this.inflightDone;
+    await this.disconnect();
+    try {
+      await this.connect();
+      this.failure = null;
+    } catch (e) {
+      this.failure = null;
+      this.fail(e);
+      throw this.failure;
+    }
+    // The entries kept from failed batches go first, in their order; the log is writable once they are in.
+    if (this.queued > 0) {
+      const done = this.wait(this.waiters, this.enqueued);
+      this.dispatch();
+      await done;
+    }
   }
 
   private async connect(): Promise<void> {
@@ -219,28 +383,102 @@ export class AuditLog {
     const db = openAppStore(this.path);
     try {
       migrateAudit(db);
-      checkFile(this.path, null);
+      const identity = checkFile(this.path, null);
       probeWrite(db);
-      const mode = this.options.mode ?? 'thread';
+      const mode = this.options.mode ?? 'inline';
       this.writer = mode === 'thread' && writerThreadAvailable() ? await threadWriter(this.path) : inlineWriter(db, this.path);
       this.db = db;
+      this.identity = identity;
+      this.lastCheck = performance.now();
+      this.dirty = false;
+      this.watch(dir);
     } catch (e) {
       db.close();
       throw e;
     }
   }
 
+  /**
+   * A change to the file (chmod, write) or to its entry in the folder (deleted, replaced) marks the log
+   * for a re-check, which runs at once (off the read path) and again before the next entry is accepted.
+   */
+  private watch(dir: string): void {
+    const base = path.basename(this.path);
+    const onChange = () => {
+      this.dirty = true;
+      if (this.failure || !this.identity) return;
+      try {
+        this.check();
+      } catch {
+        /* now in the failed state; the next read is refused with the reason */
+      }
+    };
+    const add = (target: string, filter?: (name: string | null) => boolean) => {
+      try {
+        const w = watch(target, { persistent: false }, (_event, name) => {
+          if (!filter || filter(name as string | null)) onChange();
+        });
+        w.on('error', onChange);
+        this.watchers.push(w);
+      } catch {
+        /* no watch on this platform or file system: the periodic re-check still runs */
+      }
+    };
+    add(this.path);
+    add(dir, (name) => name === null || name === base);
+  }
+
   private async disconnect(): Promise<void> {
+    for (const w of this.watchers.splice(0)) w.close();
     const writer = this.writer;
     const db = this.db;
     this.writer = null;
     this.db = null;
+    this.identity = null;
     await writer?.close().catch(() => {});
     try {
       db?.close();
     } catch {
       /* already broken; nothing to release */
     }
+  }
+
+  /**
+   * The process is exiting without close(): commit what is queued synchronously. A batch at the writer
+   * thread is waited for (bounded) first, so the chain keeps its order; entries that cannot be written
+   * now are lost with the process — the only window in which a served read can miss its entry.
+   */
+  private flushAtExit(): void {
+    if (this.closed || this.enqueued === this.committed) return;
+    try {
+      if (this.inflight && this.writer?.waitSync) {
+        const ok = this.writer.waitSync(2000);
+        if (ok === true) {
+          this.committed += this.inflight.length;
+          this.inflight = null;
+        } else if (ok === false) {
+          this.pending = this.inflight.concat(this.pending);
+          this.inflight = null;
+        } else return; // still running: committing after it could break the chain's order
+      }
+      if (this.inflight || this.pending.length === 0) return;
+      const db = openAppStore(this.path);
+      try {
+        createCommitter(db, this.path).commit(this.pending);
+        this.committed += this.pending.length;
+        this.pending = [];
+      } finally {
+        db.close();
+      }
+    } catch {
+      /* nothing more can be done while exiting */
+    }
+  }
+
+  private readDb(): Database.Database {
+    const db = this.requireDb();
+    if (this.writer?.commitSync) this.dispatch();
+    return db;
   }
 
   private requireDb(): Database.Database {
@@ -251,17 +489,10 @@ export class AuditLog {
 
 const HEALTHY = Promise.resolve();
 
-function newBatch(): Batch {
-  let resolve!: () => void;
-  let reject!: (e: Error) => void;
-  const promise = new Promise<void>((res, rej) => {
-    resolve = res;
-    reject = rej;
-  });
-  // Callers that fire and forget must not crash the process with an unhandled rejection; callers that
-  // await still receive it.
-  promise.catch(() => {});
-  return { lines: [], promise, resolve, reject };
+function settle(list: Waiter[], upTo: number): void {
+  let i = 0;
+  while (i < list.length && list[i]!.upTo <= upTo) list[i++]!.resolve();
+  if (i) list.splice(0, i);
 }
 
 /** A write the engine will never keep: proves the file takes writes without adding anything to it. */

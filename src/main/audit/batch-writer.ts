@@ -1,7 +1,8 @@
 /**
- * Where batches are committed: in a worker thread (the default — hashing and inserting happen on another
- * core, so the main thread only formats lines), or inline on the main thread when the worker file is not
- * there (e.g. a bundle that did not ship writer-thread.mjs) or when asked for.
+ * Where batches are committed: inline on the main thread (the default: batches are committed after the
+ * reads they record were answered, so their cost is off the reads' path), or in a worker thread (hashing
+ * and inserting happen on another core) when asked for and the worker file is there (a bundle that did
+ * not ship writer-thread.mjs runs inline).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,13 @@ export interface BatchWriter {
   readonly mode: WriterMode;
   /** Resolves with the last seq written; rejects with an Error whose message says why. */
   commit(lines: string[]): Promise<number>;
+  /** Inline writers only: commits at once; throws an Error whose message says why. */
+  commitSync?(lines: string[]): number;
+  /**
+   * Thread writers only, for process exit: blocks until every posted batch has been answered (true: the
+   * last one committed, false: it failed) or `timeoutMs` passed (undefined).
+   */
+  waitSync?(timeoutMs: number): boolean | undefined;
   close(): Promise<void>;
 }
 
@@ -28,6 +36,7 @@ export function inlineWriter(db: Database.Database, file: string): BatchWriter {
   const committer = createCommitter(db, file);
   return {
     mode: 'inline',
+    commitSync: (lines) => committer.commit(lines),
     commit(lines) {
       try {
         return Promise.resolve(committer.commit(lines));
@@ -46,7 +55,11 @@ type Out =
   | { type: 'closed' };
 
 export async function threadWriter(file: string): Promise<BatchWriter> {
-  const worker = new Worker(WRITER_THREAD_URL, { workerData: { file } });
+  // [0] batches answered by the worker, [1] 1 if the last one committed, 2 if it failed: lets process exit
+  // wait for a batch in flight without the event loop (Atomics.wait).
+  const progress = new Int32Array(new SharedArrayBuffer(8));
+  let posted = 0;
+  const worker = new Worker(WRITER_THREAD_URL, { workerData: { file, progress } });
   const pending = new Map<number, { resolve: (seq: number) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let stopped: Error | null = null;
@@ -94,9 +107,20 @@ export async function threadWriter(file: string): Promise<BatchWriter> {
       const id = nextId++;
       return new Promise<number>((resolve, reject) => {
         pending.set(id, { resolve, reject });
+        posted++;
         settle();
         worker.postMessage({ type: 'commit', id, lines: lines.join('\n') });
       });
+    },
+    waitSync(timeoutMs) {
+      const until = performance.now() + timeoutMs;
+      for (;;) {
+        const answered = Atomics.load(progress, 0);
+        if (answered >= posted) return Atomics.load(progress, 1) === 1;
+        const left = until - performance.now();
+        if (left <= 0 || stopped) return undefined;
+        Atomics.wait(progress, 0, answered, left);
+      }
     },
     async close() {
       if (stopped) return;

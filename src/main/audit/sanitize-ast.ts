@@ -37,7 +37,14 @@ export function canonicalAst(ast: unknown): string {
       );
     }
   }
-  const text = write(ast, null, 0);
+  let text: string;
+  try {
+    text = fast(ast, 0);
+  } catch (e) {
+    if (e !== REFUSED) throw e;
+    // Walk again, keeping the path this time, to say where (the fast walk allocates nothing for it).
+    text = write(ast, null, 0);
+  }
   if (text.length <= AST_MAX_BYTES && Buffer.byteLength(text) <= AST_MAX_BYTES) return text;
   const sha256 = createHash('sha256').update(text).digest('hex');
   return write({ $omitted: `ast larger than ${AST_MAX_BYTES} bytes`, bytes: Buffer.byteLength(text), sha256 }, null, 0);
@@ -57,6 +64,59 @@ const refuse = (at: At | null, message: string): never => {
   const p = pathOf(at);
   throw new AuditInputError(`${p} ${message}`, p);
 };
+
+/** Thrown by the fast walk; `write()` then finds and words the problem. */
+const REFUSED = Symbol('refused');
+
+/** The hot path: the same output and the same refusals as `write()`, without tracking where it is. */
+function fast(value: unknown, depth: number): string {
+  if (depth > MAX_DEPTH) throw REFUSED;
+  switch (typeof value) {
+    case 'string':
+      if (value.indexOf('@') !== -1 && CREDENTIAL_URL.test(value)) throw REFUSED;
+      return JSON.stringify(value);
+    case 'number':
+      if (!Number.isFinite(value)) throw REFUSED;
+      return JSON.stringify(value);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    case 'object': {
+      if (value === null) return 'null';
+      if (Array.isArray(value)) {
+        let out = '[';
+        for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + fast(value[i], depth + 1);
+        return `${out}]`;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw REFUSED;
+      const keys = Object.keys(value);
+      if (keys.length > 1) keys.sort();
+      let out = '{';
+      let first = true;
+      for (const k of keys) {
+        if (k === '$secret') throw REFUSED;
+        const v = (value as Record<string, unknown>)[k];
+        if (v === undefined) continue;
+        out += `${first ? '' : ','}${quoteKey(k)}:${fast(v, depth + 1)}`;
+        first = false;
+      }
+      return `${out}}`;
+    }
+    default:
+      throw REFUSED;
+  }
+}
+
+/** Field names and operators repeat across entries; quote each once. */
+const quoted = new Map<string, string>();
+function quoteKey(k: string): string {
+  let q = quoted.get(k);
+  if (q === undefined) {
+    q = JSON.stringify(k);
+    if (quoted.size < 10_000) quoted.set(k, q);
+  }
+  return q;
+}
 
 function write(value: unknown, at: At | null, depth: number): string {
   if (depth > MAX_DEPTH) refuse(at, `nests deeper than ${MAX_DEPTH} levels`);

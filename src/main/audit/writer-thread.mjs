@@ -12,6 +12,14 @@ import { createCommitter } from './writer-core.mjs';
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
 const port = parentPort;
+/** Shared with the main thread: [0] batches answered, [1] 1 = last committed, 2 = last failed. */
+const progress = workerData.progress;
+const answered = (ok) => {
+  if (!progress) return;
+  Atomics.store(progress, 1, ok ? 1 : 2);
+  Atomics.add(progress, 0, 1);
+  Atomics.notify(progress, 0);
+};
 let db = null;
 let committer = null;
 
@@ -36,13 +44,16 @@ port.on('message', (m) => {
     return;
   }
   if (!committer) {
+    answered(false);
     port.postMessage({ type: 'failed', id: m.id, reason: 'the writer could not open the file' });
     return;
   }
   try {
     const lastSeq = committer.commit(m.lines.split('\n'));
+    answered(true);
     port.postMessage({ type: 'committed', id: m.id, lastSeq });
   } catch (e) {
+    answered(false);
     port.postMessage({ type: 'failed', id: m.id, reason: String(e && e.message ? e.message : e) });
   }
 });

@@ -11,6 +11,21 @@ import type { Workspace } from '../metadata';
 import type { Session } from '../../shared/api/session';
 import type { ApiError } from '../../shared/api/errors';
 
+/**
+ * Operations that only read: their result may be returned as soon as their entry is queued ("answer,
+ * then commit" — the entry is committed in the background, src/main/audit/audit-log.ts). Every other
+ * operation — writes to the user's database, settings, tokens, flows that run or are approved, user
+ * switches, and any operation added later until it is listed here — awaits its entry's commit.
+ */
+export const READ_ONLY_OPERATIONS: ReadonlySet<string> = new Set([
+  'app.info', 'app.tick', 'auth.whoami', 'workspace.objects', 'workspace.watch', 'workspace.drift', 'objects.describe',
+  'data.query', 'data.explain', 'data.stream', 'data.export', 'desk.run', 'desk.about', 'desk.health',
+  'queries.list', 'queries.get', 'audit.list', 'audit.verify', 'audit.export',
+  'datasources.list', 'datasources.status', 'modeler.catalog', 'modeler.preview', 'modeler.drift',
+  'flows.list', 'flows.runs', 'flows.preview', 'flows.get', 'flows.nextRuns', 'flows.settings.get',
+  'inbox.list', 'ai.settings.get', 'ai.models', 'ai.history', 'tokens.list', 'apiServer.status',
+]);
+
 export function auditOperation(op: string): string {
   return op.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
 }
