@@ -24,12 +24,11 @@ import type Database from 'better-sqlite3';
 import { describeZodError } from '../../shared/api/errors';
 import { appStorePath, openAppStore } from '../store/app-store';
 import { inlineWriter, threadWriter, writerThreadAvailable, type BatchWriter, type WriterMode } from './batch-writer';
-import { entryLine } from './chain';
 import { AuditInputSchema, quickAccept, type AuditEntry, type AuditFilter, type AuditInput } from './entry';
 import { AuditInputError, AuditUnavailableError } from './errors';
 import { exportCsv } from './export-csv';
 import { listEntries } from './list';
-import { canonicalAst } from './sanitize-ast';
+import { checkAst } from './sanitize-ast';
 import { migrateAudit } from './schema';
 import { verifyChain, type VerifyReport } from './verify';
 import { checkFile, createCommitter, type FileIdentity } from './writer-core.mjs';
@@ -67,7 +66,7 @@ export class AuditLog {
   private writer: BatchWriter | null = null;
   private identity: FileIdentity | null = null;
   private watchers: FSWatcher[] = [];
-  /** Formatted lines not yet handed to the writer; a failed batch is put back at the head. */
+  /** Records (writer-core.mjs) not yet handed to the writer; a failed batch is put back at the head. */
   private pending: string[] = [];
   /** The batch at the writer, at most one, so batches commit in queue order. */
   private inflight: string[] | null = null;
@@ -233,14 +232,20 @@ export class AuditLog {
           this.dispatch();
         });
       }
-    } else if (!this.scheduled) {
-      this.scheduled = true;
-      setImmediate(() => {
-        this.scheduled = false;
-        this.dispatch();
-      });
-    }
+    } else this.schedule();
   }
+
+  /** Commit at the next turn of the event loop, so the entries of this turn share one batch. */
+  private schedule(): void {
+    if (this.scheduled || this.inflight) return; // a batch at the writer dispatches the next when it is done
+    this.scheduled = true;
+    setImmediate(this.onTurn);
+  }
+
+  private readonly onTurn = (): void => {
+    this.scheduled = false;
+    this.dispatch();
+  };
 
   /** Throws the failure when the log is known unwritable; re-checks the file at most once per `recheckMs`. */
   private check(): void {
@@ -259,6 +264,7 @@ export class AuditLog {
     }
   }
 
+  /** The entry as a queued record (see writer-core.mjs); throws AuditInputError for a refused entry. */
   private format(input: AuditInput): string {
     let e = input;
     if (!quickAccept(input)) {
@@ -269,24 +275,27 @@ export class AuditLog {
       }
       e = parsed.data;
     }
+    if (e.ast !== undefined) checkAst(e.ast);
     const ms = Date.now();
     if (ms !== this.lastMs) {
       this.lastMs = ms;
       this.lastIso = new Date(ms).toISOString();
     }
-    return entryLine({
-      at: this.lastIso,
-      user: e.user,
-      via: e.via,
-      operation: e.operation,
-      object: e.object,
-      ast: e.ast === undefined ? undefined : canonicalAst(e.ast),
-      rowCount: e.rowCount,
-      outcome: e.outcome,
-      errorCode: e.errorCode,
-      reason: e.reason,
-      durationMs: e.durationMs === undefined ? undefined : Math.round(e.durationMs * 1000) / 1000,
-    });
+    // The record (writer-core.mjs): one native stringify snapshots the entry, AST included; the writer
+    // puts the AST in canonical form, builds the hashed line and inserts it.
+    return JSON.stringify([
+      this.lastIso,
+      e.user,
+      e.via,
+      e.operation,
+      e.object ?? null,
+      e.ast ?? null,
+      e.rowCount ?? null,
+      e.outcome,
+      e.errorCode ?? null,
+      e.reason ?? null,
+      e.durationMs === undefined ? null : Math.round(e.durationMs * 1000) / 1000,
+    ]);
   }
 
   private wait(list: Waiter[], upTo: number): Promise<void> {
@@ -326,7 +335,8 @@ export class AuditLog {
     if (this.roomWaiters.length) settle(this.roomWaiters, this.committed);
     // The log failed (a re-check) while this batch was at the writer: the rest cannot be committed now.
     if (this.failure) this.rejectWaiters();
-    else if (this.pending.length) this.dispatch();
+    else if (this.pending.length >= this.maxBatch || this.waiters.length) this.dispatch();
+    else if (this.pending.length) this.schedule();
   }
 
   /** A batch could not be committed: keep its entries at the head of the queue and refuse new ones. */
@@ -399,12 +409,14 @@ export class AuditLog {
   }
 
   /**
-   * A change to the file (chmod, write) or to its entry in the folder (deleted, replaced) marks the log
-   * for a re-check, which runs at once (off the read path) and again before the next entry is accepted.
+   * The file deleted, moved or replaced (a `rename` of its name in the folder) triggers a re-check at once,
+   * off the read path, so the next read is refused even if it comes within the re-check interval. `change`
+   * events are ignored: every commit makes them, and a chmod is found by the re-check before the next
+   * entry (at most `recheckMs` later) and by the writer before every batch.
    */
   private watch(dir: string): void {
     const base = path.basename(this.path);
-    const onChange = () => {
+    const onMoved = () => {
       this.dirty = true;
       if (this.failure || !this.identity) return;
       try {
@@ -413,19 +425,15 @@ export class AuditLog {
         /* now in the failed state; the next read is refused with the reason */
       }
     };
-    const add = (target: string, filter?: (name: string | null) => boolean) => {
-      try {
-        const w = watch(target, { persistent: false }, (_event, name) => {
-          if (!filter || filter(name as string | null)) onChange();
-        });
-        w.on('error', onChange);
-        this.watchers.push(w);
-      } catch {
-        /* no watch on this platform or file system: the periodic re-check still runs */
-      }
-    };
-    add(this.path);
-    add(dir, (name) => name === null || name === base);
+    try {
+      const w = watch(dir, { persistent: false }, (event, name) => {
+        if (event === 'rename' && (name === null || name === base)) onMoved();
+      });
+      w.on('error', onMoved); // e.g. the folder itself was removed
+      this.watchers.push(w);
+    } catch {
+      /* no watch on this platform or file system: the periodic re-check still runs */
+    }
   }
 
   private async disconnect(): Promise<void> {

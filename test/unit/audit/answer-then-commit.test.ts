@@ -5,7 +5,7 @@
  * is on a promise or a state the log exposes.
  */
 import { execFileSync } from 'node:child_process';
-import { chmodSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, renameSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AuditLog, AuditUnavailableError, type WriterMode } from '../../../src/main/audit';
@@ -81,19 +81,30 @@ for (const mode of ['thread', 'inline'] as WriterMode[]) {
       expect(log.verify()).toMatchObject({ ok: true, entries: 5, problems: [] });
     });
 
-    it('the watch on the file notices a chmod without any read, and reads are refused', async () => {
+    it('the watch on the folder notices the file being replaced without any read, and reads are refused', async () => {
       log = await AuditLog.open({ dataDir: tmp.dir, mode, recheckMs: 1e9 });
       await log.append(entry());
-      chmodSync(log.path, 0o444);
+      copyFileSync(log.path, `${log.path}.copy`);
+      renameSync(`${log.path}.copy`, log.path);
       // Wait for the watch event (no clock: poll the state the log exposes, one event-loop turn at a time).
-      for (let i = 0; i < 10_000 && !log.unavailable; i++) await new Promise((r) => setImmediate(r));
-      expect(log.unavailable?.message).toMatch(/the file is read-only/);
+      for (let i = 0; i < 100_000 && !log.unavailable; i++) await new Promise((r) => setImmediate(r));
+      expect(log.unavailable?.message).toMatch(/the file was replaced by another file/);
       await expect(log.enqueue(entry())).rejects.toBeInstanceOf(AuditUnavailableError);
-      chmodSync(log.path, 0o644);
-      await log.ensureWritable();
+      await log.ensureWritable(); // reopens the file now at that path
       await log.enqueue(entry());
       await log.flush();
       expect(log.list()).toHaveLength(2);
+    });
+
+    it('the re-check notices a chmod before the next entry is accepted', async () => {
+      log = await AuditLog.open({ dataDir: tmp.dir, mode, recheckMs: 0 });
+      await log.enqueue(entry());
+      chmodSync(log.path, 0o444);
+      await expect(log.enqueue(entry())).rejects.toThrow(/the file is read-only/);
+      chmodSync(log.path, 0o644);
+      await log.ensureWritable();
+      await log.flush();
+      expect(log.list()).toHaveLength(1);
     });
 
     it('backpressure: past maxQueue uncommitted entries, enqueue() waits for the writer', async () => {
