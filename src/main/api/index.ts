@@ -73,6 +73,7 @@ export function createApi(app: AppContext, handlers: HandlerTable = defaultHandl
       throw new ApiError('bad_request', `${op}: ${message}`, path);
     }
     // Handlers see the workspace as this Session's user sees it (hidden objects and fields are absent).
+    // (Reading the audit first commits what is queued: see `readsAudit` in call/stream.)
     const ctx: HandlerContext = { session: s.data, app: app.viewFor(s.data), signal: signal ?? new AbortController().signal };
     return { op: op as OperationName, def, input: parsed.data, ctx };
   };
@@ -96,6 +97,7 @@ export function createApi(app: AppContext, handlers: HandlerTable = defaultHandl
       let out: unknown;
       try {
         p = prepare(op, input, session, signal, 'query');
+        if (AUDIT_READS.has(op)) await settleAudit(app);
         const handler = handlers[p.op] as (i: unknown, c: HandlerContext) => Promise<unknown>;
         out = checkOutput(p.op, (p.def as { output: z.ZodType }).output, await handler(p.input, p.ctx));
       } catch (e) {
@@ -113,6 +115,7 @@ export function createApi(app: AppContext, handlers: HandlerTable = defaultHandl
       let p;
       try {
         p = prepare(op, input, session, signal, 'stream');
+        if (AUDIT_READS.has(op)) await settleAudit(app);
         const handler = handlers[p.op] as (i: unknown, c: HandlerContext) => AsyncIterable<unknown>;
         const eventSchema = (p.def as { event: z.ZodType }).event;
         for await (const event of handler(p.input, p.ctx)) {
@@ -127,6 +130,14 @@ export function createApi(app: AppContext, handlers: HandlerTable = defaultHandl
     },
   };
 }
+
+/**
+ * The operations that read the audit log (through their own read-only connection): they first commit the
+ * entries still queued, so the viewer shows every call that has returned. A log that cannot be written
+ * still shows what is committed.
+ */
+const AUDIT_READS: ReadonlySet<string> = new Set(['audit.list', 'audit.verify', 'audit.export']);
+const settleAudit = (app: AppContext): Promise<void> => app.audit.flush().catch(() => {});
 
 /** The AST after permissions and the row count of a successful call. */
 function resultFacts(op: string, input: unknown, out: unknown): Partial<AuditInput> {

@@ -68,9 +68,15 @@ export class AuditLog {
   private watchers: FSWatcher[] = [];
   /** Records (writer-core.mjs) not yet handed to the writer; a failed batch is put back at the head. */
   private pending: string[] = [];
-  /** The batch at the writer, at most one, so batches commit in queue order. */
-  private inflight: string[] | null = null;
-  private inflightDone: Promise<void> | null = null;
+  /**
+   * Batches at the writer, oldest first (at most MAX_INFLIGHT; the inline writer never has one). The thread
+   * commits them in order and refuses every batch after a failed one, so on a failure all of them go back
+   * to the head of the queue in order.
+   */
+  private inflight: string[][] = [];
+  private inflightDone: Promise<void> = HEALTHY;
+  /** Batches the current thread writer has committed, as counted here. */
+  private writerCommitted = 0;
   private enqueued = 0;
   private committed = 0;
   /** strict appends and flushes, in `upTo` order */
@@ -140,6 +146,8 @@ export class AuditLog {
     } catch (e) {
       return Promise.reject(e);
     }
+    if (this.enqueued - this.committed <= this.maxQueue) return HEALTHY;
+    if (this.inflight.length) this.reap();
     if (this.enqueued - this.committed <= this.maxQueue) return HEALTHY;
     // Backpressure: the caller waits until the writer has brought the queue back under the bound.
     return this.wait(this.roomWaiters, this.enqueued - this.maxQueue);
@@ -237,7 +245,7 @@ export class AuditLog {
 
   /** Commit at the next turn of the event loop, so the entries of this turn share one batch. */
   private schedule(): void {
-    if (this.scheduled || this.inflight) return; // a batch at the writer dispatches the next when it is done
+    if (this.scheduled || this.inflight.length) return; // a batch at the writer dispatches the next when it is done
     this.scheduled = true;
     setImmediate(this.onTurn);
   }
@@ -304,47 +312,75 @@ export class AuditLog {
     return new Promise<void>((resolve, reject) => list.push({ upTo, resolve, reject }));
   }
 
-  /** Hands everything pending to the writer, unless a batch is already there (its completion sends the next). */
+  /** Hands everything pending to the writer as one batch (the thread writer takes up to MAX_INFLIGHT at once). */
   private dispatch(): void {
-    if (this.inflight || this.failure || !this.writer || this.pending.length === 0) return;
+    if (this.failure || !this.writer || this.pending.length === 0) return;
+    if (this.inflight.length >= MAX_INFLIGHT && !this.reap()) return;
     const lines = this.pending;
     this.pending = [];
-    this.inflight = lines;
     const writer = this.writer;
     if (writer.commitSync) {
       try {
         writer.commitSync(lines);
       } catch (e) {
+        this.pending = lines.concat(this.pending);
         this.failed(e);
         return;
       }
       this.committedBatch(lines.length);
       return;
     }
+    this.inflight.push(lines);
     this.inflightDone = writer.commit(lines).then(
-      () => this.committedBatch(lines.length),
-      (e: unknown) => this.failed(e),
+      () => {
+        if (this.inflight[0] !== lines) return; // already counted by reap(), or put back after a failure
+        this.inflight.shift();
+        this.writerCommitted++;
+        this.committedBatch(lines.length);
+      },
+      (e: unknown) => {
+        if (this.inflight.includes(lines)) this.failed(e);
+      },
     );
   }
 
+  /**
+   * Counts the batches the thread has committed whose answers have not arrived yet (a caller that never
+   * yields to the event loop holds them back). Returns whether room was made for another batch.
+   */
+  private reap(): boolean {
+    const done = this.writer?.committedSoFar?.() ?? this.writerCommitted;
+    let freed = false;
+    while (this.writerCommitted < done && this.inflight.length) {
+      this.writerCommitted++;
+      this.committed += this.inflight.shift()!.length;
+      freed = true;
+    }
+    if (freed) {
+      settle(this.waiters, this.committed);
+      if (this.roomWaiters.length) settle(this.roomWaiters, this.committed);
+    }
+    return this.inflight.length < MAX_INFLIGHT;
+  }
+
   private committedBatch(n: number): void {
-    this.inflight = null;
-    this.inflightDone = null;
     this.committed += n;
     settle(this.waiters, this.committed);
     if (this.roomWaiters.length) settle(this.roomWaiters, this.committed);
     // The log failed (a re-check) while this batch was at the writer: the rest cannot be committed now.
-    if (this.failure) this.rejectWaiters();
-    else if (this.pending.length >= this.maxBatch || this.waiters.length) this.dispatch();
+    if (this.failure) {
+      if (!this.inflight.length) this.rejectWaiters();
+    } else if (this.pending.length >= this.maxBatch || this.waiters.length) this.dispatch();
     else if (this.pending.length) this.schedule();
   }
 
-  /** A batch could not be committed: keep its entries at the head of the queue and refuse new ones. */
+  /** A batch could not be committed: keep it and every later one at the head of the queue, in order, and refuse new entries. */
   private failed(e: unknown): void {
     this.fail(e);
-    if (this.inflight) this.pending = this.inflight.concat(this.pending);
-    this.inflight = null;
-    this.inflightDone = null;
+    if (this.inflight.length) {
+      this.pending = this.inflight.flat().concat(this.pending);
+      this.inflight = [];
+    }
     this.rejectWaiters();
   }
 
@@ -358,8 +394,8 @@ export class AuditLog {
   private fail(e: unknown): void {
     if (this.failure) return;
     this.failure = e instanceof AuditUnavailableError ? e : new AuditUnavailableError(this.path, reasonOf(e));
-    // Strict callers are told at once, not when the batch they are in comes back.
-    if (!this.inflight) this.rejectWaiters();
+    // Strict callers are told at once, unless batches at the writer may still commit their entries.
+    if (!this.inflight.length) this.rejectWaiters();
   }
 
   /** One reopen at a time; concurrent callers share it. */
@@ -369,7 +405,8 @@ export class AuditLog {
   }
 
   private async reopen(): Promise<void> {
-    if (this.inflightDone) await this.inflightDone;
+    // Let the batches at the writer finish (each commits or comes back to the queue) before a new writer starts.
+    while (this.inflight.length) await this.inflightDone;
     await this.disconnect();
     try {
       await this.connect();
@@ -397,6 +434,7 @@ export class AuditLog {
       probeWrite(db);
       const mode = this.options.mode ?? 'inline';
       this.writer = mode === 'thread' && writerThreadAvailable() ? await threadWriter(this.path) : inlineWriter(db, this.path);
+      this.writerCommitted = 0;
       this.db = db;
       this.identity = identity;
       this.lastCheck = performance.now();
@@ -459,17 +497,17 @@ export class AuditLog {
   private flushAtExit(): void {
     if (this.closed || this.enqueued === this.committed) return;
     try {
-      if (this.inflight && this.writer?.waitSync) {
-        const ok = this.writer.waitSync(2000);
-        if (ok === true) {
-          this.committed += this.inflight.length;
-          this.inflight = null;
-        } else if (ok === false) {
-          this.pending = this.inflight.concat(this.pending);
-          this.inflight = null;
-        } else return; // still running: committing after it could break the chain's order
+      if (this.inflight.length) {
+        // Batches at the writer thread: wait (bounded) for its answers, count what it committed, and put
+        // the rest back in order; if it does not answer, committing after it could break the chain's order.
+        const ok = this.writer?.waitSync?.(2000);
+        if (ok === undefined) return;
+        const committedNow = ok - this.writerCommitted;
+        for (let i = 0; i < committedNow; i++) this.committed += this.inflight.shift()!.length;
+        this.pending = this.inflight.flat().concat(this.pending);
+        this.inflight = [];
       }
-      if (this.inflight || this.pending.length === 0) return;
+      if (this.pending.length === 0) return;
       const db = openAppStore(this.path);
       try {
         createCommitter(db, this.path).commit(this.pending);
@@ -496,6 +534,8 @@ export class AuditLog {
 }
 
 const HEALTHY = Promise.resolve();
+/** Batches that may be at the thread writer at once; more waits in the queue as one bigger batch. */
+const MAX_INFLIGHT = 4;
 
 function settle(list: Waiter[], upTo: number): void {
   let i = 0;

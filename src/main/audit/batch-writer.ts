@@ -19,10 +19,16 @@ export interface BatchWriter {
   /** Inline writers only: commits at once; throws an Error whose message says why. */
   commitSync?(lines: string[]): number;
   /**
-   * Thread writers only, for process exit: blocks until every posted batch has been answered (true: the
-   * last one committed, false: it failed) or `timeoutMs` passed (undefined).
+   * Thread writers only, for process exit: blocks until every posted batch has been answered, and returns
+   * how many batches were committed since the writer started (in posting order: after a failed batch the
+   * thread refuses the rest); undefined when `timeoutMs` passed first.
    */
-  waitSync?(timeoutMs: number): boolean | undefined;
+  waitSync?(timeoutMs: number): number | undefined;
+  /**
+   * Thread writers only: batches committed since the writer started, read from shared memory — lets a
+   * caller that never yields to the event loop see commits before their messages arrive.
+   */
+  committedSoFar?(): number;
   close(): Promise<void>;
 }
 
@@ -55,8 +61,8 @@ type Out =
   | { type: 'closed' };
 
 export async function threadWriter(file: string): Promise<BatchWriter> {
-  // [0] batches answered by the worker, [1] 1 if the last one committed, 2 if it failed: lets process exit
-  // wait for a batch in flight without the event loop (Atomics.wait).
+  // [0] batches answered by the worker, [1] batches committed: lets process exit wait for the batches in
+  // flight without the event loop (Atomics.wait).
   const progress = new Int32Array(new SharedArrayBuffer(8));
   let posted = 0;
   const worker = new Worker(WRITER_THREAD_URL, { workerData: { file, progress } });
@@ -112,11 +118,12 @@ export async function threadWriter(file: string): Promise<BatchWriter> {
         worker.postMessage({ type: 'commit', id, lines: lines.join('\n') });
       });
     },
+    committedSoFar: () => Atomics.load(progress, 1),
     waitSync(timeoutMs) {
       const until = performance.now() + timeoutMs;
       for (;;) {
         const answered = Atomics.load(progress, 0);
-        if (answered >= posted) return Atomics.load(progress, 1) === 1;
+        if (answered >= posted) return Atomics.load(progress, 1);
         const left = until - performance.now();
         if (left <= 0 || stopped) return undefined;
         Atomics.wait(progress, 0, answered, left);
