@@ -81,6 +81,27 @@ for (const mode of ['thread', 'inline'] as WriterMode[]) {
       expect(log.verify()).toMatchObject({ ok: true, entries: 5, problems: [] });
     });
 
+    it('several batches at the writer when a commit fails: every entry is committed once, in order, after recovery', async () => {
+      log = await AuditLog.open({ dataDir: tmp.dir, mode, recheckMs: 1e9, maxBatch: 10 });
+      for (let i = 0; i < 100; i++) void log.enqueue(entry({ rowCount: i })); // batches are posted as they fill
+      chmodSync(log.path, 0o444); // some of them may already be committed, the rest fail
+      await log.flush().catch(() => {});
+      chmodSync(log.path, 0o644);
+      await log.ensureWritable();
+      await log.flush();
+      expect(log.list().map((e) => e.rowCount)).toEqual(Array.from({ length: 100 }, (_, i) => i));
+      expect(log.verify()).toMatchObject({ ok: true, entries: 100 });
+    });
+
+    it('stores the AST exactly as before: canonical JSON with sorted keys, the same characters', async () => {
+      log = await AuditLog.open({ dataDir: tmp.dir, mode });
+      const ast = { where: { b: -0, a: 'é\u{1F600}"\\\ud800', c: [true, null, 1.5e-7, { z: 1, y: [] }] }, object: 'Invoice', fields: ['b', 'a'], limit: undefined };
+      await log.enqueue(entry({ ast }));
+      await log.flush();
+      expect(log.list()[0]!.ast).toBe('{"fields":["b","a"],"object":"Invoice","where":{"a":"é\u{1F600}\\"\\\\\\ud800","b":0,"c":[true,null,1.5e-7,{"y":[],"z":1}]}}');
+      expect(log.verify().ok).toBe(true);
+    });
+
     it('the watch on the folder notices the file being replaced without any read, and reads are refused', async () => {
       log = await AuditLog.open({ dataDir: tmp.dir, mode, recheckMs: 1e9 });
       await log.append(entry());
