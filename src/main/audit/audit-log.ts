@@ -36,7 +36,11 @@ import { checkFile, createCommitter, type FileIdentity } from './writer-core.mjs
 export interface AuditLogOptions {
   /** The app data folder; the log is `<dataDir>/objectdesk.sqlite`. It must exist (AppContext creates it). */
   dataDir: string;
-  /** `inline` (default) commits on the calling thread; `thread` in a worker thread. */
+  /**
+   * `thread` (default) commits in a worker thread, so canonicalising, hashing and inserting stay off the
+   * thread that serves reads; `inline` commits on the calling thread (also used when the worker file is
+   * missing from a bundle).
+   */
   mode?: WriterMode;
   /** Commit as soon as this many entries are queued, without waiting for the next turn (default 256). */
   maxBatch?: number;
@@ -193,8 +197,8 @@ export class AuditLog {
   }
 
   /**
-   * The committed entries. With the inline writer, what is queued is committed first, so an entry shows
-   * as soon as its call returned; with the thread writer, `await flush()` first to see the latest ones.
+   * The entries, oldest first. What is queued is committed first (the thread writer is waited for,
+   * blocking, a few ms at most), so an entry shows as soon as its call returned.
    */
   list(filter: AuditFilter = {}): AuditEntry[] {
     return listEntries(this.readDb(), filter);
@@ -432,7 +436,7 @@ export class AuditLog {
       migrateAudit(db);
       const identity = checkFile(this.path, null);
       probeWrite(db);
-      const mode = this.options.mode ?? 'inline';
+      const mode = this.options.mode ?? 'thread';
       this.writer = mode === 'thread' && writerThreadAvailable() ? await threadWriter(this.path) : inlineWriter(db, this.path);
       this.writerCommitted = 0;
       this.db = db;
@@ -521,9 +525,22 @@ export class AuditLog {
     }
   }
 
+  /** The connection for reading the log, after committing what is queued (read your own entries). */
   private readDb(): Database.Database {
     const db = this.requireDb();
-    if (this.writer?.commitSync) this.dispatch();
+    const writer = this.writer;
+    if (!writer?.waitSync) {
+      this.dispatch();
+      return db;
+    }
+    for (let i = 0; i < 1000 && !this.failure && (this.pending.length || this.inflight.length); i++) {
+      this.dispatch();
+      if (writer.waitSync(5000) === undefined) break;
+      const before = this.committed;
+      this.reap();
+      // A batch failed: the failed state arrives with its answer; list what is committed.
+      if (this.committed === before) break;
+    }
     return db;
   }
 

@@ -1,8 +1,8 @@
 /**
- * Where batches are committed: inline on the main thread (the default: batches are committed after the
- * reads they record were answered, so their cost is off the reads' path), or in a worker thread (hashing
- * and inserting happen on another core) when asked for and the worker file is there (a bundle that did
- * not ship writer-thread.mjs runs inline).
+ * Where batches are committed: in a worker thread (the default — canonicalising the AST, hashing and
+ * inserting happen on another core, so the main thread only checks and snapshots entries), or inline on
+ * the main thread when asked for or when the worker file is not there (a bundle that did not ship
+ * writer-thread.mjs).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
