@@ -234,9 +234,9 @@ export class AuditLog {
     this.pending.push(this.format(input));
     this.enqueued++;
     if (this.pending.length >= this.maxBatch) this.dispatch();
-    else if (strict && this.writer?.mode === 'inline') {
-      // Inline commits are cheap (WAL, synchronous=NORMAL: no fsync), so a strict caller does not wait a
-      // whole turn for company; appends made in the same tick still share one commit.
+    else if (strict) {
+      // A strict caller waits for the commit: do not make it wait a whole turn for company as well;
+      // appends made in the same tick still share one commit.
       if (!this.microScheduled) {
         this.microScheduled = true;
         queueMicrotask(() => {
