@@ -81,6 +81,8 @@ export class AuditLog {
   private inflightDone: Promise<void> = HEALTHY;
   /** Batches the current thread writer has committed, as counted here. */
   private writerCommitted = 0;
+  /** Commits on the main connection, for strict callers while nothing is at the thread (thread mode). */
+  private onMain: ((lines: string[]) => number) | null = null;
   private enqueued = 0;
   private committed = 0;
   /** strict appends and flushes, in `upTo` order */
@@ -323,9 +325,12 @@ export class AuditLog {
     const lines = this.pending;
     this.pending = [];
     const writer = this.writer;
-    if (writer.commitSync) {
+    // A strict caller waits for this commit: with nothing at the thread, committing here on the main
+    // connection saves the round trip to the thread (the order holds: nothing else is being committed).
+    const commitSync = writer.commitSync ?? (this.waiters.length && !this.inflight.length ? this.onMain : null);
+    if (commitSync) {
       try {
-        writer.commitSync(lines);
+        commitSync(lines);
       } catch (e) {
         this.pending = lines.concat(this.pending);
         this.failed(e);
@@ -439,6 +444,9 @@ export class AuditLog {
       const mode = this.options.mode ?? 'thread';
       this.writer = mode === 'thread' && writerThreadAvailable() ? await threadWriter(this.path) : inlineWriter(db, this.path);
       this.writerCommitted = 0;
+      // Checked against the same file as the writer: prepared now, while its identity is the one opened.
+      const onMain = this.writer.commitSync ? null : createCommitter(db, this.path);
+      this.onMain = onMain && ((lines) => onMain.commit(lines));
       this.db = db;
       this.identity = identity;
       this.lastCheck = performance.now();
@@ -485,6 +493,7 @@ export class AuditLog {
     this.writer = null;
     this.db = null;
     this.identity = null;
+    this.onMain = null;
     await writer?.close().catch(() => {});
     try {
       db?.close();
