@@ -1,9 +1,10 @@
 /**
- * The audit log as the engine uses it. Every entry is formatted on the spot (so later mutation of the
- * caller's AST cannot change the record) and queued, in order, before the caller goes on; the queue is
- * committed in the background as one WAL transaction per batch (at the next turn of the event loop, or as
- * soon as `maxBatch` entries wait), with at most one batch at the writer at a time so the chain keeps the
- * queue's order even when a commit fails.
+ * The audit log as the engine uses it. Every entry is checked and snapshotted on the spot (so later
+ * mutation of the caller's AST cannot change the record) and queued, in order, before the caller goes on;
+ * the queue is committed in the background as one WAL transaction per batch (at the next turn of the event
+ * loop, or as soon as `maxBatch` entries wait). Up to MAX_INFLIGHT batches may be at the writer thread; it
+ * commits them in order and refuses every batch after a failed one, so the chain keeps the queue's order
+ * even when a commit fails.
  *
  * Two ways to hand over an entry:
  *  - `enqueue()` ("answer, then commit"): resolves as soon as the entry is queued. Reads use it: rows are
@@ -12,9 +13,9 @@
  *  - `append()` (strict): resolves once the entry is committed. Writes, and reads in `audit.waitForCommit`
  *    mode, use it.
  *
- * Fail closed: a failed commit, or a change to the file noticed by a watch on the file and its folder or
- * by a cheap re-check (one stat at most every `recheckMs` while calls arrive), puts the log in the failed
- * state: every new entry is refused until `ensureWritable()` manages to reopen the file. Entries already
+ * Fail closed: a failed commit, or a change to the file noticed by a watch on its folder (deleted,
+ * moved, replaced) or by a cheap re-check (one stat at most every `recheckMs` while calls arrive), puts
+ * the log in the failed state: every new entry is refused until `ensureWritable()` manages to reopen the file. Entries already
  * queued are never dropped: a failed batch goes back to the head of the queue and is committed first,
  * in order, once the log recovers; `close()` and process exit flush what is queued.
  */
@@ -183,7 +184,7 @@ export class AuditLog {
 
   /**
    * Resolves when entries can be written. Costs nothing while healthy (a stat at most once per
-   * `recheckMs`, or right after the watch saw the file or its folder change); after a failure it reopens
+   * `recheckMs`, or right after the watch saw the file renamed in its folder); after a failure it reopens
    * the file and the writer and commits the entries kept from failed batches first, so reads resume as
    * soon as the cause (permissions, a missing folder) is fixed.
    */
