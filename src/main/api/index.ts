@@ -9,7 +9,7 @@ import { ApiError, describeZodError } from '../../shared/api/errors';
 import { SessionSchema, ViaSchema, type Session } from '../../shared/api/session';
 import type { AppContext, AuditSink } from '../app/context';
 import { AuditInputError, type AuditInput } from '../audit';
-import { entryFor, errorCodeOf, outcomeOf, requestedAst } from '../security/audit-call';
+import { READ_ONLY_OPERATIONS, entryFor, errorCodeOf, outcomeOf, requestedAst } from '../security/audit-call';
 import { handlers as defaultHandlers } from './handlers';
 import { QueryError } from '../objectql/errors';
 import { ConnectionError, QueryCancelledError, QueryTimeoutError, WriteNotAllowedError, QueryError as DriverQueryError } from '../drivers/errors';
@@ -23,32 +23,40 @@ export interface Api {
   kindOf(op: string): 'query' | 'stream' | undefined;
 }
 
+/** An audit sink that can also queue an entry without waiting for its commit (the app's AuditLog can). */
+export type ApiAuditSink = AuditSink & { enqueue?(entry: AuditInput): Promise<void> };
+
 export interface ApiOptions {
   /** Where every call is recorded; the app's audit log unless a test or benchmark passes another. */
-  audit?: AuditSink;
+  audit?: ApiAuditSink;
+  /** Overrides the workspace's `audit.waitForCommit` (benchmarks, tests). */
+  waitForCommit?: boolean;
 }
 
 /**
  * Every call is audited (src/main/security/audit-call.ts says what is kept): reads, writes, denials and
- * errors. A call starts only when the audit can be written, and a result is returned only once its entry
- * is committed — if the entry cannot be written the call fails closed with the audit's error.
+ * errors. A call starts only when the audit can be written (else it fails closed with the audit's error).
+ * A read's entry is queued, in order, before its result is returned, and committed in the background
+ * ("answer, then commit"); every other call returns only once its entry is committed, and so do reads
+ * when the workspace sets `audit.waitForCommit`. A queued entry is never dropped: if its commit fails it
+ * stays queued and goes in first when the log recovers, and meanwhile every call is refused.
  */
 export function createApi(app: AppContext, handlers: HandlerTable = defaultHandlers, options: ApiOptions = {}): Api {
-  const audit = options.audit ?? app.audit;
-  const record = async (entry: AuditInput): Promise<void> => {
-    try {
-      await audit.append(entry);
-    } catch (e) {
+  const audit: ApiAuditSink = options.audit ?? app.audit;
+  const strictFor = (op: string): boolean =>
+    !audit.enqueue || !READ_ONLY_OPERATIONS.has(op) || (options.waitForCommit ?? app.workspace?.config.audit?.waitForCommit ?? false);
+  const put = (entry: AuditInput, strict: boolean): Promise<void> => (strict ? audit.append(entry) : audit.enqueue!(entry));
+  const record = (entry: AuditInput, strict: boolean): Promise<void> =>
+    put(entry, strict).catch((e: unknown) => {
       // An AST the audit will not keep (e.g. a non-JSON value from an in-process caller): record the call without it.
       if (!(e instanceof AuditInputError) || entry.ast === undefined) throw e;
       const { ast: _dropped, ...rest } = entry;
-      await audit.append(rest);
-    }
-  };
+      return put(rest, strict);
+    });
   const failed = async (op: string, input: unknown, session: Session, e: unknown, started: number): Promise<never> => {
     const err = toApiError(e);
     const ast = requestedAst(op, input);
-    await record(entryFor(session, op, input, outcomeOf(err, app.workspace), { ...(ast ? { ast } : {}), errorCode: errorCodeOf(err), durationMs: performance.now() - started }));
+    await record(entryFor(session, op, input, outcomeOf(err, app.workspace), { ...(ast ? { ast } : {}), errorCode: errorCodeOf(err), durationMs: performance.now() - started }), strictFor(op));
     throw err;
   };
   const prepare = (op: string, input: unknown, session: Session, signal: AbortSignal | undefined, kind: 'query' | 'stream') => {
@@ -65,6 +73,7 @@ export function createApi(app: AppContext, handlers: HandlerTable = defaultHandl
       throw new ApiError('bad_request', `${op}: ${message}`, path);
     }
     // Handlers see the workspace as this Session's user sees it (hidden objects and fields are absent).
+    // (Reading the audit first commits what is queued: see `readsAudit` in call/stream.)
     const ctx: HandlerContext = { session: s.data, app: app.viewFor(s.data), signal: signal ?? new AbortController().signal };
     return { op: op as OperationName, def, input: parsed.data, ctx };
   };
@@ -88,12 +97,14 @@ export function createApi(app: AppContext, handlers: HandlerTable = defaultHandl
       let out: unknown;
       try {
         p = prepare(op, input, session, signal, 'query');
+        if (AUDIT_READS.has(op)) await settleAudit(app);
         const handler = handlers[p.op] as (i: unknown, c: HandlerContext) => Promise<unknown>;
         out = checkOutput(p.op, (p.def as { output: z.ZodType }).output, await handler(p.input, p.ctx));
       } catch (e) {
         return failed(op, input, who(session), e, started);
       }
-      await record(entryFor(p.ctx.session, op, p.input, 'ok', { ...resultFacts(op, p.input, out), durationMs: performance.now() - started }));
+      // Queued (reads) or committed (everything else) before the result leaves.
+      await record(entryFor(p.ctx.session, op, p.input, 'ok', { ...resultFacts(op, p.input, out), durationMs: performance.now() - started }), strictFor(op));
       return out;
     },
 
@@ -104,6 +115,7 @@ export function createApi(app: AppContext, handlers: HandlerTable = defaultHandl
       let p;
       try {
         p = prepare(op, input, session, signal, 'stream');
+        if (AUDIT_READS.has(op)) await settleAudit(app);
         const handler = handlers[p.op] as (i: unknown, c: HandlerContext) => AsyncIterable<unknown>;
         const eventSchema = (p.def as { event: z.ZodType }).event;
         for await (const event of handler(p.input, p.ctx)) {
@@ -114,10 +126,18 @@ export function createApi(app: AppContext, handlers: HandlerTable = defaultHandl
       } catch (e) {
         await failed(op, input, who(session), e, started);
       }
-      await record(entryFor(p!.ctx.session, op, p!.input, 'ok', { rowCount: events, durationMs: performance.now() - started }));
+      await record(entryFor(p!.ctx.session, op, p!.input, 'ok', { rowCount: events, durationMs: performance.now() - started }), strictFor(op));
     },
   };
 }
+
+/**
+ * The operations that read the audit log (through their own read-only connection): they first commit the
+ * entries still queued, so the viewer shows every call that has returned. A log that cannot be written
+ * still shows what is committed.
+ */
+const AUDIT_READS: ReadonlySet<string> = new Set(['audit.list', 'audit.verify', 'audit.export']);
+const settleAudit = (app: AppContext): Promise<void> => app.audit.flush().catch(() => {});
 
 /** The AST after permissions and the row count of a successful call. */
 function resultFacts(op: string, input: unknown, out: unknown): Partial<AuditInput> {

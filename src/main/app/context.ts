@@ -90,7 +90,8 @@ export class AppContext {
     const user = pickUser(partial, options.user);
     const drivers = new DriverRegistry(partial.datasources.values(), { workspaceRoot: workspaceDir, resolveSecret });
     // Opens even when the file cannot be written: reads then fail closed with the reason.
-    const audit = await AuditLog.open({ dataDir, mode: (process.env.OBJECTDESK_AUDIT_WRITER as 'inline' | 'thread' | undefined) ?? 'inline' });
+    // Writer: AuditLog's default (the thread) unless OBJECTDESK_AUDIT_WRITER=inline|thread says otherwise.
+    const audit = await AuditLog.open({ dataDir, mode: process.env.OBJECTDESK_AUDIT_WRITER as 'inline' | 'thread' | undefined });
     const ctx = new AppContext({ ...options, workspaceDir, dataDir }, workspace, partial, problems, user, drivers, audit);
     if (options.watch) await ctx.startWatching(cacheDir);
     return ctx;

@@ -1,7 +1,8 @@
 /**
- * Where batches are committed: in a worker thread (the default — hashing and inserting happen on another
- * core, so the main thread only formats lines), or inline on the main thread when the worker file is not
- * there (e.g. a bundle that did not ship writer-thread.mjs) or when asked for.
+ * Where batches are committed: in a worker thread (the default — canonicalising the AST, hashing and
+ * inserting happen on another core, so the main thread only checks and snapshots entries), or inline on
+ * the main thread when asked for or when the worker file is not there (a bundle that did not ship
+ * writer-thread.mjs).
  */
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,19 @@ export interface BatchWriter {
   readonly mode: WriterMode;
   /** Resolves with the last seq written; rejects with an Error whose message says why. */
   commit(lines: string[]): Promise<number>;
+  /** Inline writers only: commits at once; throws an Error whose message says why. */
+  commitSync?(lines: string[]): number;
+  /**
+   * Thread writers only, for process exit: blocks until every posted batch has been answered, and returns
+   * how many batches were committed since the writer started (in posting order: after a failed batch the
+   * thread refuses the rest); undefined when `timeoutMs` passed first.
+   */
+  waitSync?(timeoutMs: number): number | undefined;
+  /**
+   * Thread writers only: batches committed since the writer started, read from shared memory — lets a
+   * caller that never yields to the event loop see commits before their messages arrive.
+   */
+  committedSoFar?(): number;
   close(): Promise<void>;
 }
 
@@ -28,6 +42,7 @@ export function inlineWriter(db: Database.Database, file: string): BatchWriter {
   const committer = createCommitter(db, file);
   return {
     mode: 'inline',
+    commitSync: (lines) => committer.commit(lines),
     commit(lines) {
       try {
         return Promise.resolve(committer.commit(lines));
@@ -46,7 +61,11 @@ type Out =
   | { type: 'closed' };
 
 export async function threadWriter(file: string): Promise<BatchWriter> {
-  const worker = new Worker(WRITER_THREAD_URL, { workerData: { file } });
+  // [0] batches answered by the worker, [1] batches committed: lets process exit wait for the batches in
+  // flight without the event loop (Atomics.wait).
+  const progress = new Int32Array(new SharedArrayBuffer(8));
+  let posted = 0;
+  const worker = new Worker(WRITER_THREAD_URL, { workerData: { file, progress } });
   const pending = new Map<number, { resolve: (seq: number) => void; reject: (e: Error) => void }>();
   let nextId = 1;
   let stopped: Error | null = null;
@@ -94,9 +113,21 @@ export async function threadWriter(file: string): Promise<BatchWriter> {
       const id = nextId++;
       return new Promise<number>((resolve, reject) => {
         pending.set(id, { resolve, reject });
+        posted++;
         settle();
         worker.postMessage({ type: 'commit', id, lines: lines.join('\n') });
       });
+    },
+    committedSoFar: () => Atomics.load(progress, 1),
+    waitSync(timeoutMs) {
+      const until = performance.now() + timeoutMs;
+      for (;;) {
+        const answered = Atomics.load(progress, 0);
+        if (answered >= posted) return Atomics.load(progress, 1);
+        const left = until - performance.now();
+        if (left <= 0 || stopped) return undefined;
+        Atomics.wait(progress, 0, answered, left);
+      }
     },
     async close() {
       if (stopped) return;

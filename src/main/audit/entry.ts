@@ -4,17 +4,17 @@
  * could carry rows, records, results or error messages: that is how row values stay out of the audit.
  */
 import { z } from 'zod';
-import { ViaSchema } from '../../shared/api/session';
+import { VIA, ViaSchema } from '../../shared/api/session';
 
 export { OUTCOMES, OutcomeSchema, type Outcome } from '../../shared/api/audit-entry';
-import { OutcomeSchema } from '../../shared/api/audit-entry';
+import { OUTCOMES, OutcomeSchema } from '../../shared/api/audit-entry';
 
 /** `query`, `aggregate`, `describe`, `write`, `ai.tool`, `auth.switch_user`, `ai.tool.query_records` … */
 export const OPERATION_PATTERN = /^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)*$/;
 /** An ApiErrorCode or a driver code such as `sqlite.busy`: a code, never a message (messages can quote values). */
 export const ERROR_CODE_PATTERN = /^[a-z][a-z0-9_.]{0,63}$/;
 // eslint-disable-next-line no-control-regex
-const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
+export const NO_CONTROL_CHARS = /^[^\u0000-\u001f\u007f]*$/;
 
 const Name = z.string().min(1).max(200).regex(NO_CONTROL_CHARS, 'must not contain control characters');
 
@@ -34,6 +34,41 @@ export const AuditInputSchema = z.strictObject({
   durationMs: z.number().finite().min(0).optional(),
 });
 export type AuditInput = z.input<typeof AuditInputSchema>;
+
+/*
+ * The hot path's check. AuditInputSchema above is the one definition of what an entry may hold; parsing
+ * it costs a few µs per entry, most of a small read's audit cost on the main thread. `quickAccept` is a
+ * hand-written check of the same rules that may only ever say "certainly valid": when it says false the
+ * entry goes through the schema, which accepts it or produces the error. Its limits are read from the
+ * schema, and test/unit/audit/quick-accept.test.ts proves it never accepts what the schema refuses.
+ */
+const shape = AuditInputSchema.shape;
+const NAME_MAX = Math.min(shape.user.maxLength ?? 0, shape.object.unwrap().maxLength ?? 0);
+const NAME_MIN = Math.max(shape.user.minLength ?? 1, shape.object.unwrap().minLength ?? 1, 1);
+const REASON_MAX = shape.reason.unwrap().maxLength ?? 0;
+const OPERATION_MAX = shape.operation.maxLength ?? 0;
+const KEYS = new Set(Object.keys(shape));
+const VIAS = new Set<unknown>(VIA);
+const OUTCOME_SET = new Set<unknown>(OUTCOMES);
+const name = (v: unknown) => typeof v === 'string' && v.length >= NAME_MIN && v.length <= NAME_MAX && NO_CONTROL_CHARS.test(v);
+const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
+
+/** True only for an input AuditInputSchema certainly accepts unchanged; false means "ask the schema". */
+export function quickAccept(input: unknown): input is AuditInput {
+  if (input === null || typeof input !== 'object' || Object.getPrototypeOf(input) !== Object.prototype) return false;
+  const e = input as Record<string, unknown>;
+  for (const k in e) if (!KEYS.has(k)) return false;
+  if (!name(e.user) || !VIAS.has(e.via) || !OUTCOME_SET.has(e.outcome)) return false;
+  const op = e.operation;
+  if (typeof op !== 'string' || op.length > OPERATION_MAX || !OPERATION_PATTERN.test(op)) return false;
+  if (e.object !== undefined && !name(e.object)) return false;
+  if (e.reason !== undefined && (typeof e.reason !== 'string' || e.reason.length > REASON_MAX)) return false;
+  if (e.rowCount !== undefined && !count(e.rowCount)) return false;
+  if (e.errorCode !== undefined && (typeof e.errorCode !== 'string' || !ERROR_CODE_PATTERN.test(e.errorCode))) return false;
+  const d = e.durationMs;
+  if (d !== undefined && (typeof d !== 'number' || !Number.isFinite(d) || d < 0)) return false;
+  return true;
+}
 
 /** One stored entry, as `list()` returns it. `ast` is the canonical JSON text that was hashed. */
 export { AuditEntrySchema, type AuditEntry } from '../../shared/api/audit-entry';

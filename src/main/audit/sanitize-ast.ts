@@ -10,9 +10,10 @@
  *  - Keys are sorted, so the same AST always gives the same text; only JSON values are accepted.
  *  - Text over AST_MAX_BYTES is replaced by its size and SHA-256, so one huge `$in` cannot bloat the log.
  */
-import { createHash } from 'node:crypto';
 import { AuditInputError } from './errors';
+import { AST_MAX_BYTES, storedAst } from './writer-core.mjs';
 
+export { AST_MAX_BYTES };
 export const AST_TOP_LEVEL_KEYS = new Set([
   // ObjectQL query (src/main/objectql/ast.ts)
   'object', 'fields', 'where', 'search', 'orderBy', 'limit', 'offset', 'cursor',
@@ -20,16 +21,20 @@ export const AST_TOP_LEVEL_KEYS = new Set([
   // writes: which record and which fields changed — never the new values
   'id', 'changedFields',
 ]);
-export const AST_MAX_BYTES = 64 * 1024;
 const MAX_DEPTH = 64;
 const CREDENTIAL_URL = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i;
 
-export function canonicalAst(ast: unknown): string {
+/**
+ * Refuses an AST the audit must not keep (see the decisions above) with an AuditInputError naming where;
+ * returns nothing when it may be kept. After this, `JSON.stringify(ast)` is a faithful snapshot and
+ * `storedAst()` (writer-core.mjs, run by the writer) gives its stored text.
+ */
+export function checkAst(ast: unknown): void {
   if (ast === null || typeof ast !== 'object' || Array.isArray(ast)) {
     throw new AuditInputError('ast must be an object shaped like an ObjectQL query', 'ast');
   }
-  for (const key of Object.keys(ast)) {
-    if (!AST_TOP_LEVEL_KEYS.has(key)) {
+  for (const key in ast) {
+    if (!AST_TOP_LEVEL_KEYS.has(key) && Object.hasOwn(ast, key)) {
       throw new AuditInputError(
         `ast.${key} is not part of a query AST. The audit keeps the query (object, fields, where, orderBy, …) and, for writes, ` +
           `the record id and the names of changed fields (changedFields) — never rows, results or new values.`,
@@ -37,10 +42,20 @@ export function canonicalAst(ast: unknown): string {
       );
     }
   }
-  const text = write(ast, null, 0);
-  if (text.length <= AST_MAX_BYTES && Buffer.byteLength(text) <= AST_MAX_BYTES) return text;
-  const sha256 = createHash('sha256').update(text).digest('hex');
-  return write({ $omitted: `ast larger than ${AST_MAX_BYTES} bytes`, bytes: Buffer.byteLength(text), sha256 }, null, 0);
+  try {
+    check(ast, 0);
+  } catch (e) {
+    if (e !== REFUSED) throw e;
+    // Walk again, keeping the path this time, to say where (the fast walk allocates nothing for it).
+    write(ast, null, 0);
+    throw new AuditInputError('ast holds a value the audit does not keep', 'ast');
+  }
+}
+
+/** The text stored for `ast`: canonical JSON (sorted keys), or its size and digest above AST_MAX_BYTES. */
+export function canonicalAst(ast: unknown): string {
+  checkAst(ast);
+  return storedAst(ast);
 }
 
 /** Where in the AST we are; the dotted path text is only built for an error message. */
@@ -57,6 +72,41 @@ const refuse = (at: At | null, message: string): never => {
   const p = pathOf(at);
   throw new AuditInputError(`${p} ${message}`, p);
 };
+
+/** Thrown by the fast walk; `write()` then finds and words the problem. */
+const REFUSED = Symbol('refused');
+
+/** The hot path: the same refusals as `write()`, without building text or tracking where it is. */
+function check(value: unknown, depth: number): void {
+  if (depth > MAX_DEPTH) throw REFUSED;
+  switch (typeof value) {
+    case 'string':
+      if (value.indexOf('@') !== -1 && CREDENTIAL_URL.test(value)) throw REFUSED;
+      return;
+    case 'number':
+      if (!Number.isFinite(value)) throw REFUSED;
+      return;
+    case 'boolean':
+      return;
+    case 'object': {
+      if (value === null) return;
+      if (Array.isArray(value)) {
+        for (let i = 0; i < value.length; i++) check(value[i], depth + 1);
+        return;
+      }
+      const proto = Object.getPrototypeOf(value);
+      if (proto !== Object.prototype && proto !== null) throw REFUSED;
+      for (const k in value) {
+        if (k === '$secret') throw REFUSED;
+        const v = (value as Record<string, unknown>)[k];
+        if (v !== undefined) check(v, depth + 1);
+      }
+      return;
+    }
+    default:
+      throw REFUSED;
+  }
+}
 
 function write(value: unknown, at: At | null, depth: number): string {
   if (depth > MAX_DEPTH) refuse(at, `nests deeper than ${MAX_DEPTH} levels`);

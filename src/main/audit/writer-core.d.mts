@@ -1,6 +1,10 @@
 import type Database from 'better-sqlite3';
 
 export const GENESIS_HASH: string;
+export const AST_MAX_BYTES: number;
 export interface FileIdentity { ino: number; dev: number }
+export function canonicalJson(value: unknown): string;
+export function storedAst(value: unknown): string;
+export function lineFields(record: string): unknown[];
 export function checkFile(file: string, identity: FileIdentity | null): FileIdentity;
-export function createCommitter(db: Database.Database, file: string): { commit(lines: string[]): number };
+export function createCommitter(db: Database.Database, file: string): { commit(records: string[]): number };

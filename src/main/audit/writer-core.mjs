@@ -1,18 +1,67 @@
 /**
- * Commits a batch of audit lines as one IMMEDIATE transaction: reads the chain's tail inside the
- * transaction (so two processes appending to the same file still form one chain), hashes each line onto
- * it and inserts the columns. Plain JavaScript because it also runs in the writer thread, which Node 20
- * starts without a TypeScript loader. Keep the column order in step with LINE_FIELDS in chain.ts.
+ * Turns queued records into chained audit entries and commits a batch of them as one IMMEDIATE
+ * transaction: reads the chain's tail inside the transaction (so two processes appending to the same file
+ * still form one chain), builds each entry's line, hashes it onto the chain and inserts the columns.
+ * Plain JavaScript because it also runs in the writer thread, which Node 20 starts without a TypeScript
+ * loader. Keep the line's field order in step with LINE_FIELDS / entryLine in chain.ts.
+ *
+ * A record is what AuditLog.enqueue()/append() hand over, already validated on the caller's thread:
+ * the JSON text of [at, user, via, operation, object, ast, rowCount, outcome, errorCode, reason,
+ * durationMs], where `ast` is the AST itself (plain JSON, checked by sanitize-ast.ts), not yet in
+ * canonical form. Canonicalising it (sorted keys, the size cap) and building the hashed line happen here,
+ * off the read path when the writer is a thread. The stored entry is exactly what it was when the caller
+ * formatted the line itself (LINE_FORMAT 1).
  */
 import { createHash, hash as oneShotHash } from 'node:crypto';
 import { statSync } from 'node:fs';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const LINE_FORMAT = 1;
+/** An AST whose canonical text is larger is stored as its size and SHA-256 (docs/audit.md). */
+export const AST_MAX_BYTES = 64 * 1024;
 
 const sha256 = typeof oneShotHash === 'function'
   ? (text) => oneShotHash('sha256', text)
   : (text) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * The canonical JSON text of a plain JSON value: object keys sorted (by UTF-16 code units), no
+ * whitespace, keys whose value is undefined left out. The value must already be checked (finite numbers,
+ * plain objects and arrays only).
+ */
+export function canonicalJson(value) {
+  if (typeof value !== 'object' || value === null) return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i ? ',' : '') + canonicalJson(value[i]);
+    return `${out}]`;
+  }
+  const keys = Object.keys(value);
+  if (keys.length > 1) keys.sort();
+  let out = '{';
+  let first = true;
+  for (const k of keys) {
+    const v = value[k];
+    if (v === undefined) continue;
+    out += `${first ? '' : ','}${JSON.stringify(k)}:${canonicalJson(v)}`;
+    first = false;
+  }
+  return `${out}}`;
+}
+
+/** The stored AST text: canonical JSON, or its size and digest when it is larger than AST_MAX_BYTES. */
+export function storedAst(value) {
+  const text = canonicalJson(value);
+  if (text.length <= AST_MAX_BYTES && Buffer.byteLength(text) <= AST_MAX_BYTES) return text;
+  const bytes = Buffer.byteLength(text);
+  return canonicalJson({ $omitted: `ast larger than ${AST_MAX_BYTES} bytes`, bytes, sha256: sha256(text) });
+}
+
+/** The entry's fields in line order (format number first) from a queued record. */
+export function lineFields(record) {
+  const r = JSON.parse(record);
+  return [LINE_FORMAT, r[0], r[1], r[2], r[3], r[4], r[5] === null ? null : storedAst(r[5]), r[6], r[7], r[8], r[9], r[10]];
+}
 
 /** Throws a sentence saying why the file at `file` is no longer the one we opened, or not writable. */
 export function checkFile(file, identity) {
@@ -36,24 +85,24 @@ export function createCommitter(db, file) {
     `INSERT INTO audit_log (seq, at, user, via, operation, object, ast, row_count, outcome, error_code, reason, duration_ms, prev_hash, hash)
      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
   );
-  const tx = db.transaction((lines) => {
+  const tx = db.transaction((fieldsList) => {
     const last = tail.get();
     let seq = last ? last.seq : 0;
     let prev = last ? last.hash : GENESIS_HASH;
-    for (const line of lines) {
-      const f = JSON.parse(line);
-      if (f[0] !== LINE_FORMAT) throw new Error(`audit line format ${f[0]} is not ${LINE_FORMAT}`);
-      const h = sha256(prev + line);
+    for (const f of fieldsList) {
+      const h = sha256(prev + JSON.stringify(f));
       insert.run(++seq, f[1], f[2], f[3], f[4], f[5], f[6], f[7], f[8], f[9], f[10], f[11], prev, h);
       prev = h;
     }
     return seq;
   });
   return {
-    /** Returns the seq of the last entry written. */
-    commit(lines) {
+    /** Commits the records in order; returns the seq of the last entry written. */
+    commit(records) {
       checkFile(file, identity);
-      return tx.immediate(lines);
+      // Built before the transaction: the write lock is held only for hashing and inserting.
+      const fieldsList = records.map(lineFields);
+      return tx.immediate(fieldsList);
     },
   };
 }

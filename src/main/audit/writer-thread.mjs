@@ -12,6 +12,19 @@ import { createCommitter } from './writer-core.mjs';
 const require = createRequire(import.meta.url);
 const Database = require('better-sqlite3');
 const port = parentPort;
+/** Shared with the main thread: [0] batches answered, [1] batches committed. */
+const progress = workerData.progress;
+const answered = (ok) => {
+  if (!progress) return;
+  if (ok) Atomics.add(progress, 1, 1);
+  Atomics.add(progress, 0, 1);
+  Atomics.notify(progress, 0);
+};
+/**
+ * Several batches may be in flight. Once one fails, every later one is refused too, so nothing is
+ * committed out of order; the main thread puts them all back, in order, and opens a new writer.
+ */
+let broken = null;
 let db = null;
 let committer = null;
 
@@ -35,14 +48,18 @@ port.on('message', (m) => {
     port.close();
     return;
   }
-  if (!committer) {
-    port.postMessage({ type: 'failed', id: m.id, reason: 'the writer could not open the file' });
+  if (!committer || broken) {
+    answered(false);
+    port.postMessage({ type: 'failed', id: m.id, reason: broken ?? 'the writer could not open the file' });
     return;
   }
   try {
     const lastSeq = committer.commit(m.lines.split('\n'));
+    answered(true);
     port.postMessage({ type: 'committed', id: m.id, lastSeq });
   } catch (e) {
-    port.postMessage({ type: 'failed', id: m.id, reason: String(e && e.message ? e.message : e) });
+    broken = String(e && e.message ? e.message : e);
+    answered(false);
+    port.postMessage({ type: 'failed', id: m.id, reason: broken });
   }
 });

@@ -1,6 +1,6 @@
 /**
  * The workspace entry file `objectdesk.config.ts`: datasources, mapping rules, object globs, permission
- * sets, users and query limits.
+ * sets, users, query limits and audit settings.
  */
 import { z } from 'zod';
 import { DatasourceSchema } from './datasource';
@@ -36,6 +36,17 @@ export const WorkspaceConfigSchema = z.strictObject({
       maxLimit: z.number().int().min(1).max(10_000_000).default(100_000),
     })
     .default({ defaultLimit: 1000, maxLimit: 100_000 }),
+  audit: z
+    .strictObject({
+      /**
+       * false (default): a read's result is returned as soon as its audit entry is queued, and the entry is
+       * committed in the background within a few ms ("answer, then commit"; docs/audit.md). true: every
+       * read waits for its entry's commit, as writes always do — a crash can then lose no served read's
+       * entry, at the price of a commit on each read's path.
+       */
+      waitForCommit: z.boolean().default(false),
+    })
+    .default({ waitForCommit: false }),
 });
 export type WorkspaceConfigInput = z.input<typeof WorkspaceConfigSchema>;
 export type WorkspaceConfig = z.output<typeof WorkspaceConfigSchema>;

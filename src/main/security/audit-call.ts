@@ -11,18 +11,45 @@ import type { Workspace } from '../metadata';
 import type { Session } from '../../shared/api/session';
 import type { ApiError } from '../../shared/api/errors';
 
+/**
+ * Operations that only read: their result may be returned as soon as their entry is queued ("answer,
+ * then commit" — the entry is committed in the background, src/main/audit/audit-log.ts). Every other
+ * operation — writes to the user's database, settings, tokens, flows that run or are approved, user
+ * switches, and any operation added later until it is listed here — awaits its entry's commit.
+ */
+export const READ_ONLY_OPERATIONS: ReadonlySet<string> = new Set([
+  'app.info', 'app.tick', 'auth.whoami', 'workspace.objects', 'workspace.watch', 'workspace.drift', 'objects.describe',
+  'data.query', 'data.explain', 'data.stream', 'data.export', 'desk.run', 'desk.about', 'desk.health',
+  'queries.list', 'queries.get', 'audit.list', 'audit.verify', 'audit.export',
+  'datasources.list', 'datasources.status', 'modeler.catalog', 'modeler.preview', 'modeler.drift',
+  'flows.list', 'flows.runs', 'flows.preview', 'flows.get', 'flows.nextRuns', 'flows.settings.get',
+  'inbox.list', 'ai.settings.get', 'ai.models', 'ai.history', 'tokens.list', 'apiServer.status',
+]);
+
+const operations = new Map<string, string>();
 export function auditOperation(op: string): string {
-  return op.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+  let name = operations.get(op);
+  if (name === undefined) {
+    name = op.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+    if (operations.size < 1000) operations.set(op, name);
+  }
+  return name;
 }
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHAR = /[\u0000-\u001f\u007f]/;
+
+const named = (v: unknown): string | undefined => (typeof v === 'string' && v.length > 0 ? v : undefined);
 
 /** The object the caller named, made safe to store (the audit refuses control characters and > 200 chars). */
 export function namedObject(input: unknown): string | undefined {
   if (!input || typeof input !== 'object') return undefined;
   const i = input as Record<string, unknown>;
   const q = i.query && typeof i.query === 'object' ? (i.query as Record<string, unknown>).object : undefined;
-  const name = [q, i.objectName, i.object].find((v) => typeof v === 'string' && v.length > 0) as string | undefined;
+  const name = named(q) ?? named(i.objectName) ?? named(i.object);
+  if (name === undefined) return undefined;
   // eslint-disable-next-line no-control-regex
-  return name === undefined ? undefined : name.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 200);
+  return name.length <= 200 && !CONTROL_CHAR.test(name) ? name : name.replace(/[\u0000-\u001f\u007f]/g, '?').slice(0, 200);
 }
 
 /** The query as the caller sent it, when the audit can keep it (query-shaped, plain JSON). */
@@ -58,15 +85,14 @@ export function errorCodeOf(e: ApiError): string {
   return typeof details?.code === 'string' && /^[a-z_]+$/.test(details.code) ? `${e.code}.${details.code}` : e.code;
 }
 
-export function entryFor(session: Session, op: string, input: unknown, outcome: Outcome, extra: Partial<AuditInput> = {}): AuditInput {
+export function entryFor(session: Session, op: string, input: unknown, outcome: Outcome, extra?: Partial<AuditInput>): AuditInput {
+  // Built by assignment (it runs for every call); keys that would be undefined are left out.
+  const e = { user: session.user.length > 200 ? session.user.slice(0, 200) : session.user, via: session.via } as AuditInput;
+  if (session.reason !== undefined) e.reason = session.reason;
+  e.operation = auditOperation(op);
   const object = namedObject(input);
-  return {
-    user: session.user.slice(0, 200),
-    via: session.via,
-    ...(session.reason !== undefined ? { reason: session.reason } : {}),
-    operation: auditOperation(op),
-    ...(object !== undefined ? { object } : {}),
-    outcome,
-    ...extra,
-  };
+  if (object !== undefined) e.object = object;
+  e.outcome = outcome;
+  if (extra) Object.assign(e, extra);
+  return e;
 }

@@ -102,13 +102,20 @@ for (const mode of ['thread', 'inline'] as WriterMode[]) {
       expect(JSON.parse(e.ast!)).toMatchObject({ $omitted: expect.stringContaining('larger than'), sha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     });
 
+    // Contract change (answer, then commit): an entry whose commit failed is kept and committed on recovery,
+    // so whether the first append after the chmod is refused at once (the stat re-check saw it) or fails at
+    // its commit (kept, committed later) depends on timing; recheckMs: 0 makes it the former here. The
+    // kept-entry path has its own test in answer-then-commit.test.ts.
     it('fails closed when the file becomes read-only, and recovers once it is writable again', async () => {
+      await log.close();
+      log = await AuditLog.open({ dataDir: tmp.dir, mode, recheckMs: 0 });
       await log.append(entry());
       chmodSync(log.path, 0o444);
       const err = await log.append(entry()).catch((e: unknown) => e);
       expect(err).toBeInstanceOf(AuditUnavailableError);
       expect((err as Error).message).toBe(`the audit log at ${log.path} cannot be written: the file is read-only; reads are refused until it can`);
       await expect(log.append(entry())).rejects.toBeInstanceOf(AuditUnavailableError);
+      await expect(log.enqueue(entry())).rejects.toBeInstanceOf(AuditUnavailableError);
       await expect(log.ensureWritable()).rejects.toThrow(/read-only/);
       chmodSync(log.path, 0o644);
       await log.ensureWritable();
