@@ -49,6 +49,13 @@ export interface AuditLogOptions {
   maxQueue?: number;
   /** While healthy, the file is stat()ed at most once per this many ms as calls arrive (default 1). */
   recheckMs?: number;
+  /**
+   * Answered entries wait up to this many ms for company before their batch is committed (default 5; 0 =
+   * the next turn of the event loop). A transaction costs the writer ~50–100 µs whatever its size, so
+   * one per UI call would cost more than the call; the window bounds how long an answered read is only
+   * in memory (docs/audit.md, "crash window"). Strict entries never wait for it.
+   */
+  batchWindowMs?: number;
 }
 
 interface Waiter {
@@ -65,6 +72,7 @@ let exitHook = false;
 export class AuditLog {
   readonly path: string;
   private readonly maxBatch: number;
+  private readonly batchWindowMs: number;
   private readonly maxQueue: number;
   private readonly recheckMs: number;
   private db: Database.Database | null = null;
@@ -105,6 +113,7 @@ export class AuditLog {
     this.maxBatch = options.maxBatch ?? 256;
     this.maxQueue = options.maxQueue ?? 10_000;
     this.recheckMs = options.recheckMs ?? 1;
+    this.batchWindowMs = options.batchWindowMs ?? 5;
   }
 
   /** Never throws for an unwritable log: it opens in the failed state and `ensureWritable()` says why. */
@@ -250,11 +259,13 @@ export class AuditLog {
     } else this.schedule();
   }
 
-  /** Commit at the next turn of the event loop, so the entries of this turn share one batch. */
+  /** Commit after the batch window (or at the next turn), so the entries meanwhile share one batch. */
   private schedule(): void {
     if (this.scheduled || this.inflight.length) return; // a batch at the writer dispatches the next when it is done
     this.scheduled = true;
-    setImmediate(this.onTurn);
+    // Unref'd: a CLI that is done need not wait for the window; the exit hook commits what is queued.
+    if (this.batchWindowMs > 0) setTimeout(this.onTurn, this.batchWindowMs).unref();
+    else setImmediate(this.onTurn);
   }
 
   private readonly onTurn = (): void => {
