@@ -53,7 +53,7 @@ export function missingCapabilities(q: BoundQuery, caps: DriverCapabilities): Ar
 /** The steps of a bound query, all placed at `ran` (finalisation of averages always runs in the engine). */
 export function stepsOf(q: BoundQuery, ran: StepLocation): PlanStep[] {
   const steps: PlanStep[] = [{ step: 'scan', ran, detail: q.table }];
-  if (q.joins.length) steps.push({ step: 'join', ran, detail: q.joins.map((j) => `${j.path} → ${j.object}`).join(', ') });
+  if (q.joins.length) steps.push({ step: 'join', ran, detail: q.joins.map((j) => `${j.path} → ${j.object}${j.visible ? ' (only records its rules let this user see)' : ''}`).join(', ') });
   if (q.where) steps.push({ step: 'filter', ran });
   if (q.mode === 'aggregate') {
     if (q.groups.length) steps.push({ step: 'group', ran, detail: q.groups.map((g) => g.key).join(', ') });

@@ -295,7 +295,9 @@ describe('lookups and expansions obey the related object\'s own rules', () => {
 
   test('the plan shows the rule for each lookup as lookupWhere, and a caller cannot set it', async () => {
     const res = await api.call('data.query', { query: { object: 'invoice_line', fields: ['invoice_line_id', 'invoice_id.total'], limit: 1 } }, reader);
-    expect((res as { plan: { ast: { lookupWhere?: unknown } } }).plan.ast.lookupWhere).toEqual({ invoice_id: { 'customer_id.support_rep_id': 3 } });
+    const plan = (res as { plan: { ast: { lookupWhere?: unknown }; steps: { step: string; detail?: string }[] } }).plan;
+    expect(plan.ast.lookupWhere).toEqual({ invoice_id: { 'customer_id.support_rep_id': 3 } });
+    expect(plan.steps.find((s) => s.step === 'join')?.detail).toBe('invoice_id → invoice (only records its rules let this user see)');
     const e = await refusal(api.call('data.query', { query: { object: 'invoice_line', lookupWhere: { invoice_id: { total: { $gt: 0 } } } } }, reader));
     expect(e.code).toBe('bad_request');
     expect(e.message).toMatch(/set by the permission layer/);
