@@ -250,6 +250,9 @@ async function benchStream(t: Target) {
 }
 
 export async function run(): Promise<void> {
+  if (!global.gc) {
+    console.log('note: without --expose-gc (npm run bench passes it) (d) measures when V8 chose to collect, not what the export holds');
+  }
   console.log(`ObjectQL vs raw drivers — ${ROWS.toLocaleString('en')} rows, ${ROUNDS} alternating rounds, medians`);
   for (const make of [sqliteTarget, postgresTarget]) {
     const t = await make();
