@@ -139,6 +139,13 @@ export interface BoundSort {
   desc: boolean;
 }
 
+/** The one column a key set (Join.visible) selects: the related object's key. */
+export function keySetColumn(q: BoundQuery): ColumnRef {
+  const key = q.columns[0]?.operand;
+  if (key?.t !== 'col') throw new Error('a key set selects one column');
+  return key.ref;
+}
+
 export interface BoundQuery {
   object: string;
   table: string;

@@ -337,7 +337,7 @@ class Binder {
     return bound;
   }
 
-  keySet(refName: string, rule: Filter, errPath: string): BoundQuery {
+  private keySet(refName: string, rule: Filter, errPath: string): BoundQuery {
     const key = this.resolvePath(refName, errPath);
     const where = this.filter(rule, errPath, 0, (k, at) => this.fieldOperand(k, at));
     return {

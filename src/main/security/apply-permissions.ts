@@ -47,7 +47,7 @@ export function applyPermissions(ast: Query, ctx: PermissionContext): Query {
   for (const path of lookupPaths(ast, aggregate)) {
     const target = targetOf(ast.object, path, ctx.ws);
     if (!target) continue;
-    const rule = rowCondition(ctx.scope.object(target.object.name)?.readRows ?? [], target.object);
+    const rule = rowCondition(ctx.scope.object(target.name)?.readRows ?? [], target);
     if (rule) lookupWhere[path] = rule;
   }
   if (Object.keys(lookupWhere).length > 0) out.lookupWhere = lookupWhere;
@@ -135,7 +135,7 @@ function lookupPaths(ast: Query, aggregate: boolean): string[] {
   return [...paths].sort((a, b) => a.split('.').length - b.split('.').length || a.localeCompare(b));
 }
 
-function targetOf(root: string, path: string, ws: Workspace): { object: QueryObjectDef } | undefined {
+function targetOf(root: string, path: string, ws: Workspace): QueryObjectDef | undefined {
   let obj: QueryObjectDef | undefined = ws.objects.get(root);
   for (const seg of path.split('.')) {
     const f = obj && Object.hasOwn(obj.fields, seg) ? obj.fields[seg] : undefined;
@@ -143,5 +143,5 @@ function targetOf(root: string, path: string, ws: Workspace): { object: QueryObj
     obj = ws.objects.get(f.reference_to);
     if (!obj) return undefined;
   }
-  return obj ? { object: obj } : undefined;
+  return obj;
 }

@@ -10,7 +10,6 @@ import { createDriver, type SqlDriver } from '../../../src/main/drivers';
 import type { FieldDefinition } from '../../../src/main/metadata/field';
 import { decodeCursor, encodeCursor } from '../../../src/main/objectql/cursor';
 import { ObjectQL, type ObjectQLOptions } from '../../../src/main/objectql/engine';
-import { QueryError } from '../../../src/main/objectql/errors';
 import type { QueryObjectDef } from '../../../src/main/objectql/ir';
 import { astBuilder } from '../../../src/main/objectql/prepared-ast';
 import { PreparedStore, structureOf } from '../../../src/main/objectql/structure';
@@ -19,6 +18,7 @@ import { noSecrets, sqliteDatasource, tempSqlite, type TempSqlite } from '../../
 import { queryArb, universe } from './fixtures/arbitrary';
 import { chinookObjects } from './fixtures/chinook';
 import { NOW, sqliteChinook, type SqliteChinook } from './fixtures/engines';
+import { outcome } from './fixtures/outcome';
 import { variant } from './fixtures/variants';
 
 const RUNS = Math.max(100, Math.floor(Number(process.env.FUZZ_RUNS ?? 1000) / 2));
@@ -218,17 +218,6 @@ describe('a hit through the matcher', () => {
   });
   afterAll(async () => db.cleanup());
   const options = (): ObjectQLOptions => ({ objects: (n) => objects.get(n), drivers: () => db.driver, now: () => NOW, maxLimit: 5000 });
-
-  async function outcome(engine: ObjectQL, raw: unknown): Promise<unknown> {
-    try {
-      const res = await engine.query(raw);
-      const { elapsedMs: _e, cached: _c, ...plan } = res.plan;
-      return { rows: res.rows, nextCursor: res.nextCursor, plan: JSON.parse(JSON.stringify(plan)) };
-    } catch (e) {
-      if (!(e instanceof QueryError)) throw e;
-      return { error: e.toJSON() };
-    }
-  }
 
   const cases: Array<[string, (v: number) => unknown, unknown]> = [
     ['NaN for a number', (v) => ({ object: 'track', where: { milliseconds: { $gt: v + 0.5 } }, limit: 2 }), { object: 'track', where: { milliseconds: { $gt: Number.NaN } }, limit: 2 }],

@@ -15,32 +15,15 @@ import type { Driver } from '../../../src/main/drivers/types';
 import { DatasourceSchema } from '../../../src/main/metadata/datasource';
 import type { FieldDefinition } from '../../../src/main/metadata/field';
 import { ObjectQL, type ObjectQLOptions } from '../../../src/main/objectql/engine';
-import { QueryError } from '../../../src/main/objectql/errors';
 import type { QueryObjectDef } from '../../../src/main/objectql/ir';
 import { structureOf } from '../../../src/main/objectql/prepared-cache';
 import { queryArb, universe } from './fixtures/arbitrary';
 import { chinookObjects } from './fixtures/chinook';
 import { NOW, sqliteChinook, type SqliteChinook } from './fixtures/engines';
+import { outcome } from './fixtures/outcome';
 import { variant } from './fixtures/variants';
 
 const RUNS = Number(process.env.FUZZ_RUNS ?? 1000);
-
-/** What a caller can observe of one query: the result without timings, or the error. */
-async function outcome(engine: ObjectQL, raw: unknown, mode: 'query' | 'explain' = 'query'): Promise<unknown> {
-  try {
-    if (mode === 'explain') {
-      const { elapsedMs: _e, cached: _c, ...plan } = await engine.explain(raw);
-      return { plan: JSON.parse(JSON.stringify(plan)) };
-    }
-    const res = await engine.query(raw);
-    const { elapsedMs: _e, cached: _c, ...plan } = res.plan;
-    // Through JSON, as every caller outside the process receives it (a frozen, shared AST compares the same).
-    return { rows: res.rows, nextCursor: res.nextCursor, plan: JSON.parse(JSON.stringify(plan)) };
-  } catch (e) {
-    if (!(e instanceof QueryError)) throw e;
-    return { error: e.toJSON() };
-  }
-}
 
 let db: SqliteChinook;
 beforeAll(() => {

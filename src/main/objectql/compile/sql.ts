@@ -20,7 +20,7 @@ import {
   PostgresQueryCompiler, SqliteAdapter, SqliteIntrospector, SqliteQueryCompiler, sql, type RawBuilder,
 } from 'kysely';
 import type { BoundAggregate, BoundQuery, ColumnRef, Join, Operand, Param, Pred } from '../ir';
-import { shapeOf } from '../ir';
+import { keySetColumn, shapeOf } from '../ir';
 import { rowDecoder, type RowDecoder } from './row-decoder';
 import type { FlatRow } from '../reference/evaluator';
 import { asciiLower, canonical, Dec, type ValueKind } from '../values';
@@ -248,10 +248,8 @@ class SqlCompiler {
    */
   private keySet(): Frag {
     const q = this.q;
-    const key = q.columns[0]!.operand;
-    if (key.t !== 'col') throw new Error('a key set selects one column');
     const joins = q.joins.map((j) => sql` LEFT JOIN ${this.table(j.table, j.schema)} AS ${sql.id(j.alias)} ON ${this.joinOn(j)}`);
-    return sql`SELECT ${this.col(key.ref)} FROM ${this.table(q.table, q.schema)} AS ${sql.id('t0')}${joins.length ? sql.join(joins, sql``) : sql``}${q.where ? sql` WHERE ${this.pred(q.where)}` : sql``}`;
+    return sql`SELECT ${this.col(keySetColumn(q))} FROM ${this.table(q.table, q.schema)} AS ${sql.id('t0')}${joins.length ? sql.join(joins, sql``) : sql``}${q.where ? sql` WHERE ${this.pred(q.where)}` : sql``}`;
   }
 
   private table(table: string, schema?: string): Frag {

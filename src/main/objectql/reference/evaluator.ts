@@ -7,7 +7,7 @@
  * Input rows are keyed by column, as a database returns them; output rows are "flat rows" keyed by the bound
  * query's column keys, in canonical form (see values.ts), ready for `shapeRows`.
  */
-import type { BoundAggregate, BoundQuery, Operand, Pred } from '../ir';
+import { keySetColumn, type BoundAggregate, type BoundQuery, type Operand, type Pred } from '../ir';
 import { asciiLower, bucketOf, canonical, compareNullable, compareValues, Dec, type ValueKind } from '../values';
 
 export type RawRow = Record<string, unknown>;
@@ -53,13 +53,12 @@ export function joinedContexts(q: BoundQuery, source: RowSource): Ctx[] {
 }
 
 function visibleKeys(sub: BoundQuery, source: RowSource): Set<string> {
-  const key = sub.columns[0]!.operand;
-  if (key.t !== 'col') throw new Error('a key set selects one column');
+  const key = keySetColumn(sub);
   const keys = new Set<string>();
   for (const ctx of joinedContexts(sub, source)) {
     if (sub.where && !test(sub.where, { ctx })) continue;
     // The stored value, keyed as the join's index keys it.
-    const k = joinKey(ctx[key.ref.alias]?.[key.ref.column]);
+    const k = joinKey(ctx[key.alias]?.[key.column]);
     if (k !== null) keys.add(k);
   }
   return keys;
