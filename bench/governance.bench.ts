@@ -30,27 +30,14 @@ const andrew = { user: 'andrew.adams', via: 'ui' as const, reason: 'bench' };
 const small = (id: number) => ({ query: { object: 'customer', fields: ['customer_id', 'first_name', 'city'], where: { customer_id: id } } });
 
 /** The same small query through the headless host's HTTP RPC — the door the UI uses (client included). */
-async function runHttp(host: RunningHost, total: number, concurrency: number): Promise<Sample> {
-  let next = 0;
-  const c0 = process.cpuUsage();
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        const res = await fetch(`${host.origin}/api/rpc/data.query`, {
-          method: 'POST',
-          headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ input: small((i % 59) + 1), reason: 'bench' }),
-        });
-        if (res.status !== 200) throw new Error(`the host answered ${res.status}: ${await res.text()}`);
-        await res.arrayBuffer();
-      }
-    }),
-  );
-  const wall = (performance.now() - t0) / total;
-  const c = process.cpuUsage(c0);
-  return { wall, cpu: (c.user + c.system) / 1000 / total };
+async function httpQuery(host: RunningHost, i: number): Promise<void> {
+  const res = await fetch(`${host.origin}/api/rpc/data.query`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${host.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ input: small((i % 59) + 1), reason: 'bench' }),
+  });
+  if (res.status !== 200) throw new Error(`the host answered ${res.status}: ${await res.text()}`);
+  await res.arrayBuffer();
 }
 
 interface Sample {
@@ -60,22 +47,24 @@ interface Sample {
   cpu: number;
 }
 
-async function run(api: Api, session: typeof jane, total: number, concurrency: number): Promise<Sample> {
+/** `total` calls of `one(i)`, `concurrency` of them in flight: wall-clock and CPU per call. */
+async function measure(total: number, concurrency: number, one: (i: number) => Promise<unknown>): Promise<Sample> {
   let next = 0;
   const c0 = process.cpuUsage();
   const t0 = performance.now();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
-      while (next < total) {
-        const i = next++;
-        await api.call('data.query', small((i % 59) + 1), session);
-      }
+      while (next < total) await one(next++);
     }),
   );
   const wall = (performance.now() - t0) / total;
   const c = process.cpuUsage(c0);
   return { wall, cpu: (c.user + c.system) / 1000 / total };
 }
+
+const run = (api: Api, session: typeof jane, total: number, concurrency: number) =>
+  measure(total, concurrency, (i) => api.call('data.query', small((i % 59) + 1), session));
+const runHttp = (host: RunningHost, total: number, concurrency: number) => measure(total, concurrency, (i) => httpQuery(host, i));
 
 async function compare(label: string, a: () => Promise<Sample>, b: () => Promise<Sample>, rounds: number) {
   const as: Sample[] = [];
