@@ -29,7 +29,8 @@ import { AuditInputSchema, quickAccept, type AuditEntry, type AuditFilter, type 
 import { AuditInputError, AuditUnavailableError } from './errors';
 import { exportCsv } from './export-csv';
 import { listEntries } from './list';
-import { checkAst } from './sanitize-ast';
+import { RecordFormatter } from './record';
+import { RecordQueue, type Batch } from './record-queue';
 import { migrateAudit } from './schema';
 import { verifyChain, type VerifyReport } from './verify';
 import { checkFile, createCommitter, type FileIdentity } from './writer-core.mjs';
@@ -79,19 +80,19 @@ export class AuditLog {
   private writer: BatchWriter | null = null;
   private identity: FileIdentity | null = null;
   private watchers: FSWatcher[] = [];
-  /** Records (writer-core.mjs) not yet handed to the writer; a failed batch is put back at the head. */
-  private pending: string[] = [];
+  /** Records (record.ts) not yet handed to the writer; a failed batch is put back at the head. */
+  private readonly queue = new RecordQueue();
   /**
    * Batches at the writer, oldest first (at most MAX_INFLIGHT; the inline writer never has one). The thread
    * commits them in order and refuses every batch after a failed one, so on a failure all of them go back
    * to the head of the queue in order.
    */
-  private inflight: string[][] = [];
+  private inflight: Batch[] = [];
   private inflightDone: Promise<void> = HEALTHY;
   /** Batches the current thread writer has committed, as counted here. */
   private writerCommitted = 0;
   /** Commits on the main connection, for strict callers while nothing is at the thread (thread mode). */
-  private onMain: ((lines: string[]) => number) | null = null;
+  private onMain: ((batch: string) => number) | null = null;
   private enqueued = 0;
   private committed = 0;
   /** strict appends and flushes, in `upTo` order */
@@ -105,8 +106,7 @@ export class AuditLog {
   private closed = false;
   private lastCheck = -Infinity;
   private dirty = false;
-  private lastMs = -1;
-  private lastIso = '';
+  private readonly records = new RecordFormatter();
 
   private constructor(private readonly options: AuditLogOptions) {
     this.path = appStorePath(options.dataDir);
@@ -243,9 +243,10 @@ export class AuditLog {
   private put(input: AuditInput, strict: boolean): void {
     if (this.closed) throw new AuditUnavailableError(this.path, 'the audit log was closed');
     this.check();
-    this.pending.push(this.format(input));
+    this.records.write(this.queue.pieces, this.accept(input));
+    this.queue.added();
     this.enqueued++;
-    if (this.pending.length >= this.maxBatch) this.dispatch();
+    if (this.queue.size >= this.maxBatch) this.dispatch();
     else if (strict) {
       // A strict caller waits for the commit: do not make it wait a whole turn for company as well;
       // appends made in the same tick still share one commit.
@@ -290,38 +291,13 @@ export class AuditLog {
     }
   }
 
-  /** The entry as a queued record (see writer-core.mjs); throws AuditInputError for a refused entry. */
-  private format(input: AuditInput): string {
-    let e = input;
-    if (!quickAccept(input)) {
-      const parsed = AuditInputSchema.safeParse(input);
-      if (!parsed.success) {
-        const { message, path: at } = describeZodError(parsed.error, 'entry');
-        throw new AuditInputError(message, at);
-      }
-      e = parsed.data;
-    }
-    if (e.ast !== undefined) checkAst(e.ast);
-    const ms = Date.now();
-    if (ms !== this.lastMs) {
-      this.lastMs = ms;
-      this.lastIso = new Date(ms).toISOString();
-    }
-    // The record (writer-core.mjs): one native stringify snapshots the entry, AST included; the writer
-    // puts the AST in canonical form, builds the hashed line and inserts it.
-    return JSON.stringify([
-      this.lastIso,
-      e.user,
-      e.via,
-      e.operation,
-      e.object ?? null,
-      e.ast ?? null,
-      e.rowCount ?? null,
-      e.outcome,
-      e.errorCode ?? null,
-      e.reason ?? null,
-      e.durationMs === undefined ? null : Math.round(e.durationMs * 1000) / 1000,
-    ]);
+  /** The entry if AuditInputSchema accepts it (the hand check first: it is on every read); else AuditInputError. */
+  private accept(input: AuditInput): AuditInput {
+    if (quickAccept(input)) return input;
+    const parsed = AuditInputSchema.safeParse(input);
+    if (parsed.success) return parsed.data;
+    const { message, path: at } = describeZodError(parsed.error, 'entry');
+    throw new AuditInputError(message, at);
   }
 
   private wait(list: Waiter[], upTo: number): Promise<void> {
@@ -330,37 +306,36 @@ export class AuditLog {
     return new Promise<void>((resolve, reject) => list.push({ upTo, resolve, reject }));
   }
 
-  /** Hands everything pending to the writer as one batch (the thread writer takes up to MAX_INFLIGHT at once). */
+  /** Hands everything queued to the writer as one batch (the thread writer takes up to MAX_INFLIGHT at once). */
   private dispatch(): void {
-    if (this.failure || !this.writer || this.pending.length === 0) return;
+    if (this.failure || !this.writer || this.queue.size === 0) return;
     if (this.inflight.length >= MAX_INFLIGHT && !this.reap()) return;
-    const lines = this.pending;
-    this.pending = [];
+    const batch = this.queue.take();
     const writer = this.writer;
     // A strict caller waits for this commit: with nothing at the thread, committing here on the main
     // connection saves the round trip to the thread (the order holds: nothing else is being committed).
     const commitSync = writer.commitSync ?? (this.waiters.length && !this.inflight.length ? this.onMain : null);
     if (commitSync) {
       try {
-        commitSync(lines);
+        commitSync(batch.text);
       } catch (e) {
-        this.pending = lines.concat(this.pending);
+        this.queue.putBack([batch]);
         this.failed(e);
         return;
       }
-      this.committedBatch(lines.length);
+      this.committedBatch(batch.count);
       return;
     }
-    this.inflight.push(lines);
-    this.inflightDone = writer.commit(lines).then(
+    this.inflight.push(batch);
+    this.inflightDone = writer.commit(batch.text).then(
       () => {
-        if (this.inflight[0] !== lines) return; // already counted by reap(), or put back after a failure
+        if (this.inflight[0] !== batch) return; // already counted by reap(), or put back after a failure
         this.inflight.shift();
         this.writerCommitted++;
-        this.committedBatch(lines.length);
+        this.committedBatch(batch.count);
       },
       (e: unknown) => {
-        if (this.inflight.includes(lines)) this.failed(e);
+        if (this.inflight.includes(batch)) this.failed(e);
       },
     );
   }
@@ -374,7 +349,7 @@ export class AuditLog {
     let freed = false;
     while (this.writerCommitted < done && this.inflight.length) {
       this.writerCommitted++;
-      this.committed += this.inflight.shift()!.length;
+      this.committed += this.inflight.shift()!.count;
       freed = true;
     }
     if (freed) {
@@ -391,17 +366,14 @@ export class AuditLog {
     // The log failed (a re-check) while this batch was at the writer: the rest cannot be committed now.
     if (this.failure) {
       if (!this.inflight.length) this.rejectWaiters();
-    } else if (this.pending.length >= this.maxBatch || this.waiters.length) this.dispatch();
-    else if (this.pending.length) this.schedule();
+    } else if (this.queue.size >= this.maxBatch || this.waiters.length) this.dispatch();
+    else if (this.queue.size) this.schedule();
   }
 
   /** A batch could not be committed: keep it and every later one at the head of the queue, in order, and refuse new entries. */
   private failed(e: unknown): void {
     this.fail(e);
-    if (this.inflight.length) {
-      this.pending = this.inflight.flat().concat(this.pending);
-      this.inflight = [];
-    }
+    this.queue.putBack(this.inflight.splice(0));
     this.rejectWaiters();
   }
 
@@ -458,7 +430,7 @@ export class AuditLog {
       this.writerCommitted = 0;
       // Checked against the same file as the writer: prepared now, while its identity is the one opened.
       const onMain = this.writer.commitSync ? null : createCommitter(db, this.path);
-      this.onMain = onMain && ((lines) => onMain.commit(lines));
+      this.onMain = onMain && ((batch) => onMain.commit(batch));
       this.db = db;
       this.identity = identity;
       this.lastCheck = performance.now();
@@ -528,16 +500,20 @@ export class AuditLog {
         const ok = this.writer?.waitSync?.(2000);
         if (ok === undefined) return;
         const committedNow = ok - this.writerCommitted;
-        for (let i = 0; i < committedNow; i++) this.committed += this.inflight.shift()!.length;
-        this.pending = this.inflight.flat().concat(this.pending);
-        this.inflight = [];
+        for (let i = 0; i < committedNow; i++) this.committed += this.inflight.shift()!.count;
+        this.queue.putBack(this.inflight.splice(0));
       }
-      if (this.pending.length === 0) return;
+      if (this.queue.size === 0) return;
       const db = openAppStore(this.path);
       try {
-        createCommitter(db, this.path).commit(this.pending);
-        this.committed += this.pending.length;
-        this.pending = [];
+        const batch = this.queue.take();
+        try {
+          createCommitter(db, this.path).commit(batch.text);
+        } catch (e) {
+          this.queue.putBack([batch]);
+          throw e;
+        }
+        this.committed += batch.count;
       } finally {
         db.close();
       }
@@ -554,7 +530,7 @@ export class AuditLog {
       this.dispatch();
       return db;
     }
-    for (let i = 0; i < 1000 && !this.failure && (this.pending.length || this.inflight.length); i++) {
+    for (let i = 0; i < 1000 && !this.failure && (this.queue.size || this.inflight.length); i++) {
       this.dispatch();
       if (writer.waitSync(5000) === undefined) break;
       const before = this.committed;

@@ -14,10 +14,10 @@ export type WriterMode = 'thread' | 'inline';
 
 export interface BatchWriter {
   readonly mode: WriterMode;
-  /** Resolves with the last seq written; rejects with an Error whose message says why. */
-  commit(lines: string[]): Promise<number>;
+  /** Commits a batch's text (record-queue.ts); resolves with the last seq written, rejects with an Error saying why. */
+  commit(batch: string): Promise<number>;
   /** Inline writers only: commits at once; throws an Error whose message says why. */
-  commitSync?(lines: string[]): number;
+  commitSync?(batch: string): number;
   /**
    * Thread writers only, for process exit: blocks until every posted batch has been answered, and returns
    * how many batches were committed since the writer started (in posting order: after a failed batch the
@@ -42,10 +42,10 @@ export function inlineWriter(db: Database.Database, file: string): BatchWriter {
   const committer = createCommitter(db, file);
   return {
     mode: 'inline',
-    commitSync: (lines) => committer.commit(lines),
-    commit(lines) {
+    commitSync: (batch) => committer.commit(batch),
+    commit(batch) {
       try {
-        return Promise.resolve(committer.commit(lines));
+        return Promise.resolve(committer.commit(batch));
       } catch (e) {
         return Promise.reject(e instanceof Error ? e : new Error(String(e)));
       }
@@ -108,14 +108,14 @@ export async function threadWriter(file: string): Promise<BatchWriter> {
 
   return {
     mode: 'thread',
-    commit(lines) {
+    commit(batch) {
       if (stopped) return Promise.reject(stopped);
       const id = nextId++;
       return new Promise<number>((resolve, reject) => {
         pending.set(id, { resolve, reject });
         posted++;
         settle();
-        worker.postMessage({ type: 'commit', id, lines: lines.join('\n') });
+        worker.postMessage({ type: 'commit', id, batch });
       });
     },
     committedSoFar: () => Atomics.load(progress, 1),

@@ -22,7 +22,8 @@ export const AST_TOP_LEVEL_KEYS = new Set([
   'id', 'changedFields',
 ]);
 const MAX_DEPTH = 64;
-const CREDENTIAL_URL = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i;
+/** A URL with a password in it (`scheme://user:password@host`): refused anywhere in an AST. */
+export const CREDENTIAL_URL = /[a-z][a-z0-9+.-]*:\/\/[^\s/:@]+:[^\s/@]+@/i;
 
 /**
  * Refuses an AST the audit must not keep (see the decisions above) with an AuditInputError naming where;

@@ -7,4 +7,4 @@ export function canonicalJson(value: unknown): string;
 export function storedAst(value: unknown): string;
 export function lineFields(record: string): unknown[];
 export function checkFile(file: string, identity: FileIdentity | null): FileIdentity;
-export function createCommitter(db: Database.Database, file: string): { commit(records: string[]): number };
+export function createCommitter(db: Database.Database, file: string): { commit(batch: string): number };

@@ -5,12 +5,14 @@
  * Plain JavaScript because it also runs in the writer thread, which Node 20 starts without a TypeScript
  * loader. Keep the line's field order in step with LINE_FIELDS / entryLine in chain.ts.
  *
- * A record is what AuditLog.enqueue()/append() hand over, already validated on the caller's thread:
- * the JSON text of [at, user, via, operation, object, ast, rowCount, outcome, errorCode, reason,
- * durationMs], where `ast` is the AST itself (plain JSON, checked by sanitize-ast.ts), not yet in
- * canonical form. Canonicalising it (sorted keys, the size cap) and building the hashed line happen here,
- * off the read path when the writer is a thread. The stored entry is exactly what it was when the caller
- * formatted the line itself (LINE_FORMAT 1).
+ * A batch is the text of its records, each ending with a newline. A record is what AuditLog.enqueue()/
+ * append() queue, already validated on the caller's thread (record.ts): the JSON text of [at, user, via,
+ * operation, object, ast, rowCount, outcome, errorCode, reason, durationUs], where `ast` is the AST itself
+ * (plain JSON, checked by sanitize-ast.ts), not yet in canonical form — or null, with the AST's canonical
+ * text after a tab (rendered by ast-text.ts).
+ * Canonicalising an AST object (sorted keys), the size cap and building the hashed line happen here, off
+ * the read path when the writer is a thread. The stored entry is exactly what it was when the caller
+ * formatted the line itself (LINE_FORMAT 1): `duration_ms` is durationUs / 1000.
  */
 import { createHash, hash as oneShotHash } from 'node:crypto';
 import { statSync } from 'node:fs';
@@ -51,7 +53,11 @@ export function canonicalJson(value) {
 
 /** The stored AST text: canonical JSON, or its size and digest when it is larger than AST_MAX_BYTES. */
 export function storedAst(value) {
-  const text = canonicalJson(value);
+  return storedText(canonicalJson(value));
+}
+
+/** An AST's canonical text as stored: itself, or its size and digest when it is larger than AST_MAX_BYTES. */
+function storedText(text) {
   if (text.length <= AST_MAX_BYTES && Buffer.byteLength(text) <= AST_MAX_BYTES) return text;
   const bytes = Buffer.byteLength(text);
   return canonicalJson({ $omitted: `ast larger than ${AST_MAX_BYTES} bytes`, bytes, sha256: sha256(text) });
@@ -59,8 +65,10 @@ export function storedAst(value) {
 
 /** The entry's fields in line order (format number first) from a queued record. */
 export function lineFields(record) {
-  const r = JSON.parse(record);
-  return [LINE_FORMAT, r[0], r[1], r[2], r[3], r[4], r[5] === null ? null : storedAst(r[5]), r[6], r[7], r[8], r[9], r[10]];
+  const tab = record.indexOf('\t');
+  const r = JSON.parse(tab < 0 ? record : record.slice(0, tab));
+  const ast = tab >= 0 ? storedText(record.slice(tab + 1)) : r[5] === null ? null : storedAst(r[5]);
+  return [LINE_FORMAT, r[0], r[1], r[2], r[3], r[4], ast, r[6], r[7], r[8], r[9], r[10] === null ? null : r[10] / 1000];
 }
 
 /** Throws a sentence saying why the file at `file` is no longer the one we opened, or not writable. */
@@ -97,11 +105,12 @@ export function createCommitter(db, file) {
     return seq;
   });
   return {
-    /** Commits the records in order; returns the seq of the last entry written. */
-    commit(records) {
+    /** Commits a batch's records in order; returns the seq of the last entry written. */
+    commit(batch) {
       checkFile(file, identity);
       // Built before the transaction: the write lock is held only for hashing and inserting.
-      const fieldsList = records.map(lineFields);
+      const fieldsList = [];
+      for (let at = 0, nl; (nl = batch.indexOf('\n', at)) !== -1; at = nl + 1) fieldsList.push(lineFields(batch.slice(at, nl)));
       return tx.immediate(fieldsList);
     },
   };

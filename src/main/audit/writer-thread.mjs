@@ -1,11 +1,13 @@
 /**
  * The audit writer thread: owns one write connection and commits batches posted by AuditLog, so hashing
  * and inserting run on another core while the main thread serves reads. Messages, in order:
- *   in:  { type: 'commit', id, lines: string }   (lines joined by "\n"; JSON never contains a raw newline)
+ *   in:  { type: 'commit', id, batch: string }   (records, each ending with "\n": writer-core.mjs)
  *        { type: 'close' }
  *   out: { type: 'ready' } | { type: 'committed', id, lastSeq } | { type: 'failed', id?, reason } | { type: 'closed' }
  */
+import { readlinkSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { constants, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import { createCommitter } from './writer-core.mjs';
 
@@ -27,6 +29,22 @@ const answered = (ok) => {
 let broken = null;
 let db = null;
 let committer = null;
+
+/**
+ * Commits are background work. When every core is busy, the threads that serve reads go first: the main
+ * thread and V8's garbage-collector helpers, which a busy writer on a 2-core machine measurably slows
+ * (docs/audit.md, "Performance"). On Linux a thread has its own nice value, so this one takes the lowest
+ * priority; an idle core still runs it at full speed. Elsewhere (no /proc) it keeps the process's priority.
+ */
+function lowerPriority() {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isSafeInteger(tid) && tid > 0 && tid !== process.pid) setPriority(tid, constants.priority.PRIORITY_LOW);
+  } catch {
+    /* not Linux, or no /proc: the thread keeps the process's priority */
+  }
+}
+lowerPriority();
 
 try {
   db = new Database(workerData.file, { fileMustExist: true });
@@ -54,7 +72,7 @@ port.on('message', (m) => {
     return;
   }
   try {
-    const lastSeq = committer.commit(m.lines.split('\n'));
+    const lastSeq = committer.commit(m.batch);
     answered(true);
     port.postMessage({ type: 'committed', id: m.id, lastSeq });
   } catch (e) {

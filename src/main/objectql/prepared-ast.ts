@@ -7,8 +7,12 @@
  *
  * Only JSON-quoted keys (from the validated AST) and integer indexes are written into the source; every value
  * and shared container is read from an array, so no value can become code.
+ *
+ * Every AST it builds carries its provenance (the template, the paths and the values: ast-provenance.ts),
+ * so the audit renders its text from the template instead of walking it on every read.
  */
 import type { Query } from './ast';
+import { stampProvenance, type AstRecipe } from './ast-provenance';
 
 type Seg = string | number;
 export type AstBuilder = (values: readonly unknown[]) => Query;
@@ -20,7 +24,11 @@ interface Copy {
 }
 
 export function astBuilder(template: Query, paths: readonly (readonly Seg[])[]): AstBuilder {
-  if (paths.length === 0) return () => template;
+  const recipe: AstRecipe = { template, paths };
+  if (paths.length === 0) {
+    stampProvenance(template, recipe, []);
+    return () => template;
+  }
   const root: Copy = { leaf: new Map(), sub: new Map() };
   paths.forEach((path, i) => {
     let c = root;
@@ -54,7 +62,7 @@ export function astBuilder(template: Query, paths: readonly (readonly Seg[])[]):
       throw new Error('a value path the template does not have');
     }
   }
-  const source = `return function buildAst(v) { return ${literal(template, root)}; };`;
+  const source = `return function buildAst(v) { const ast = ${literal(template, root)}; stamp(ast, recipe, v); return ast; };`;
   // eslint-disable-next-line @typescript-eslint/no-implied-eval
-  return new Function('s', source)(shared) as AstBuilder;
+  return new Function('s', 'stamp', 'recipe', source)(shared, stampProvenance, recipe) as AstBuilder;
 }
