@@ -1,74 +1,80 @@
 /**
  * The text of an AST the engine built from a prepared template (src/main/objectql/ast-provenance.ts),
- * rendered without walking it: the template's canonical text is compiled once per template into fixed
- * parts with a hole per value, and each read only quotes its values into the holes.
+ * without walking it: the template's canonical text is compiled once per template into fixed parts with a
+ * hole per value; a read only checks its values, and the writer quotes them into the holes
+ * (batch-codec.mjs).
  *
  * It is the text `checkAst` + `storedAst` give for the same object, before the size cap (which the writer
  * applies to both): test/unit/audit/ast-text.test.ts compares the two on random Chinook queries. When it
- * cannot promise that, it answers undefined and the entry takes the general way (the AST is checked and
- * snapshotted): a value that is not a string, finite number, boolean or null; a string that looks like a
- * URL with a password; a template the audit would refuse.
+ * cannot promise that, the entry takes the general way (the AST is checked and snapshotted as JSON): a
+ * value that is not a string, finite number, boolean or null; a string that looks like a URL with a
+ * password; a template the audit would refuse.
  */
 import { recipeOf, valuesOf, type AstRecipe } from '../objectql/ast-provenance';
-import { flat } from './flat';
 import { checkAst, CREDENTIAL_URL } from './sanitize-ast';
 import { canonicalJson } from './writer-core.mjs';
 
 type Seg = string | number;
 
-/** text = parts[0] + value(holes[0]) + parts[1] + … + parts[n] */
-interface TextTemplate {
-  parts: string[];
-  holes: number[];
+/** text = parts[0] + JSON(value at holes[0]) + parts[1] + … + parts[n] */
+export interface TextTemplate {
+  /** Unique in this process (every log's batches define the templates they use by this id). */
+  readonly id: number;
+  readonly parts: readonly string[];
+  /** Per hole, the index of its value in the AST's values (ast-provenance.ts). */
+  readonly holes: readonly number[];
+  /** The batch (RecordQueue generation) that last defined this template; record.ts keeps it. */
+  definedIn: number;
 }
 
+let nextId = 1;
 /** Per recipe (one per prepared entry); null when the audit would refuse the template itself. */
 const templates = new WeakMap<AstRecipe, TextTemplate | null>();
 
+/** The last recipe asked for and its template: a session repeats one query shape. */
+let lastRecipe: AstRecipe | undefined;
+let lastTemplate: TextTemplate | null = null;
+
 /**
- * Appends the canonical text of `ast` to `out`, as pieces, when the engine built it from a prepared
- * template, and returns true; else appends nothing and returns false.
+ * The text template `ast` can be recorded by, and its values; undefined when it must take the general
+ * way (not built from a prepared template, a template the audit refuses, or a value it does not keep as is).
+ * The template's values are `values[holes[i]]`, each a string, finite number, boolean or null.
  */
-export function writeBuiltAst(out: string[], ast: unknown): boolean {
+export function templateFor(ast: unknown): { template: TextTemplate; values: readonly unknown[] } | undefined {
   const recipe = recipeOf(ast);
-  if (recipe === undefined) return false;
-  let t = templates.get(recipe);
+  if (recipe === undefined) return undefined;
+  let t: TextTemplate | null | undefined = recipe === lastRecipe ? lastTemplate : templates.get(recipe);
   if (t === undefined) templates.set(recipe, (t = compile(recipe)));
-  if (t === null) return false;
+  lastRecipe = recipe;
+  lastTemplate = t;
+  if (t === null) return undefined;
   const values = valuesOf(ast as object)!;
-  const { parts, holes } = t;
-  const mark = out.length;
-  out.push(parts[0]!);
-  for (let i = 0; i < holes.length; i++) {
-    const text = scalarText(values[holes[i]!]);
-    if (text === undefined) {
-      out.length = mark;
-      return false;
-    }
-    out.push(text, parts[i + 1]!);
-  }
-  return true;
+  const holes = t.holes;
+  for (let i = 0; i < holes.length; i++) if (!plain(values[holes[i]!])) return undefined;
+  return { template: t, values };
 }
 
 /** The canonical text of `ast` when the engine built it from a prepared template; else undefined. */
 export function builtAstText(ast: unknown): string | undefined {
-  const out: string[] = [];
-  return writeBuiltAst(out, ast) ? out.join('') : undefined;
+  const found = templateFor(ast);
+  if (found === undefined) return undefined;
+  const { parts, holes } = found.template;
+  let out = parts[0]!;
+  for (let i = 0; i < holes.length; i++) out += JSON.stringify(found.values[holes[i]!]) + parts[i + 1]!;
+  return out;
 }
 
-/** A value's JSON text, when the audit keeps it as is (checkAst's rules for a scalar). */
-function scalarText(v: unknown): string | undefined {
+/** A value the audit keeps as is (checkAst's rules for a scalar); its text is JSON.stringify's. */
+function plain(v: unknown): boolean {
   switch (typeof v) {
     case 'string':
-      return v.indexOf('@') !== -1 && CREDENTIAL_URL.test(v) ? undefined : JSON.stringify(v);
+      return v.indexOf('@') === -1 || !CREDENTIAL_URL.test(v);
     case 'number':
-      return Number.isFinite(v) ? JSON.stringify(v) : undefined;
+      return Number.isFinite(v);
     case 'boolean':
-      return v ? 'true' : 'false';
-    case 'object':
-      return v === null ? 'null' : undefined;
+      return true;
     default:
-      return undefined;
+      return v === null;
   }
 }
 
@@ -100,7 +106,7 @@ function compile(recipe: AstRecipe): TextTemplate | null {
   const holes: number[] = [];
   let text = '';
   const hole = (i: number) => {
-    parts.push(flat(text));
+    parts.push(text);
     holes.push(i);
     text = '';
   };
@@ -136,6 +142,6 @@ function compile(recipe: AstRecipe): TextTemplate | null {
     text += '}';
   };
   emit(recipe.template, root);
-  parts.push(flat(text));
-  return { parts, holes };
+  parts.push(text);
+  return { id: nextId++, parts, holes, definedIn: -1 };
 }

@@ -44,11 +44,18 @@ export interface AuditLogOptions {
    * missing from a bundle).
    */
   mode?: WriterMode;
-  /** Commit as soon as this many entries are queued, without waiting for the next turn (default 256). */
+  /**
+   * Commit as soon as this many entries are queued, without waiting for the batch window (default 1024).
+   * Posting a batch to the writer thread costs tens of µs whatever its size, so a caller that never yields
+   * to the event loop (the window's timer cannot fire) still shares that cost over many entries.
+   */
   maxBatch?: number;
   /** Queued (uncommitted) entries beyond which `enqueue()` waits for the writer (default 10,000). */
   maxQueue?: number;
-  /** While healthy, the file is stat()ed at most once per this many ms as calls arrive (default 1). */
+  /**
+   * While healthy, the file is stat()ed at most once per this many ms as calls arrive (default 5, the batch
+   * window: a chmod is noticed before the next batch by the writer anyway; a stat costs a few µs).
+   */
   recheckMs?: number;
   /**
    * Answered entries wait up to this many ms for company before their batch is committed (default 5; 0 =
@@ -92,7 +99,7 @@ export class AuditLog {
   /** Batches the current thread writer has committed, as counted here. */
   private writerCommitted = 0;
   /** Commits on the main connection, for strict callers while nothing is at the thread (thread mode). */
-  private onMain: ((batch: string) => number) | null = null;
+  private onMain: ((batch: Batch) => number) | null = null;
   private enqueued = 0;
   private committed = 0;
   /** strict appends and flushes, in `upTo` order */
@@ -110,9 +117,9 @@ export class AuditLog {
 
   private constructor(private readonly options: AuditLogOptions) {
     this.path = appStorePath(options.dataDir);
-    this.maxBatch = options.maxBatch ?? 256;
+    this.maxBatch = options.maxBatch ?? 1024;
     this.maxQueue = options.maxQueue ?? 10_000;
-    this.recheckMs = options.recheckMs ?? 1;
+    this.recheckMs = options.recheckMs ?? 5;
     this.batchWindowMs = options.batchWindowMs ?? 5;
   }
 
@@ -242,8 +249,9 @@ export class AuditLog {
   /** Validates, formats and queues one entry (throws when the log is known unwritable or the entry is refused). */
   private put(input: AuditInput, strict: boolean): void {
     if (this.closed) throw new AuditUnavailableError(this.path, 'the audit log was closed');
-    this.check();
-    this.records.write(this.queue.pieces, this.accept(input));
+    const now = Date.now();
+    this.check(now);
+    this.records.write(this.queue, this.accept(input), now);
     this.queue.added();
     this.enqueued++;
     if (this.queue.size >= this.maxBatch) this.dispatch();
@@ -275,10 +283,9 @@ export class AuditLog {
   };
 
   /** Throws the failure when the log is known unwritable; re-checks the file at most once per `recheckMs`. */
-  private check(): void {
+  private check(now = Date.now()): void {
     if (this.failure) throw this.failure;
     if (!this.dirty) {
-      const now = performance.now();
       if (now - this.lastCheck < this.recheckMs) return;
       this.lastCheck = now;
     }
@@ -317,7 +324,7 @@ export class AuditLog {
     const commitSync = writer.commitSync ?? (this.waiters.length && !this.inflight.length ? this.onMain : null);
     if (commitSync) {
       try {
-        commitSync(batch.text);
+        commitSync(batch);
       } catch (e) {
         this.queue.putBack([batch]);
         this.failed(e);
@@ -327,7 +334,7 @@ export class AuditLog {
       return;
     }
     this.inflight.push(batch);
-    this.inflightDone = writer.commit(batch.text).then(
+    this.inflightDone = writer.commit(batch).then(
       () => {
         if (this.inflight[0] !== batch) return; // already counted by reap(), or put back after a failure
         this.inflight.shift();
@@ -433,7 +440,7 @@ export class AuditLog {
       this.onMain = onMain && ((batch) => onMain.commit(batch));
       this.db = db;
       this.identity = identity;
-      this.lastCheck = performance.now();
+      this.lastCheck = Date.now();
       this.dirty = false;
       this.watch(dir);
     } catch (e) {
@@ -508,7 +515,7 @@ export class AuditLog {
       try {
         const batch = this.queue.take();
         try {
-          createCommitter(db, this.path).commit(batch.text);
+          createCommitter(db, this.path).commit(batch);
         } catch (e) {
           this.queue.putBack([batch]);
           throw e;

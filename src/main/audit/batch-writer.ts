@@ -8,16 +8,17 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type Database from 'better-sqlite3';
+import type { EncodedBatch } from './batch-codec.mjs';
 import { createCommitter } from './writer-core.mjs';
 
 export type WriterMode = 'thread' | 'inline';
 
 export interface BatchWriter {
   readonly mode: WriterMode;
-  /** Commits a batch's text (record-queue.ts); resolves with the last seq written, rejects with an Error saying why. */
-  commit(batch: string): Promise<number>;
+  /** Commits a batch (batch-codec.mjs); resolves with the last seq written, rejects with an Error saying why. */
+  commit(batch: EncodedBatch): Promise<number>;
   /** Inline writers only: commits at once; throws an Error whose message says why. */
-  commitSync?(batch: string): number;
+  commitSync?(batch: EncodedBatch): number;
   /**
    * Thread writers only, for process exit: blocks until every posted batch has been answered, and returns
    * how many batches were committed since the writer started (in posting order: after a failed batch the

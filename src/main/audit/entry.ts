@@ -50,7 +50,16 @@ const OPERATION_MAX = shape.operation.maxLength ?? 0;
 const KEYS = new Set(Object.keys(shape));
 const VIAS = new Set<unknown>(VIA);
 const OUTCOME_SET = new Set<unknown>(OUTCOMES);
+/** The last names and operation accepted: a session's user, object and operation repeat from call to call. */
+const NONE = Symbol('none yet');
+let okUser: unknown = NONE;
+let okObject: unknown = NONE;
+let okOperation: unknown = NONE;
 const name = (v: unknown) => typeof v === 'string' && v.length >= NAME_MIN && v.length <= NAME_MAX && NO_CONTROL_CHARS.test(v);
+const user = (v: unknown) => v === okUser || (name(v) && ((okUser = v), true));
+const object = (v: unknown) => v === okObject || (name(v) && ((okObject = v), true));
+const operation = (v: unknown) =>
+  v === okOperation || (typeof v === 'string' && v.length <= OPERATION_MAX && OPERATION_PATTERN.test(v) && ((okOperation = v), true));
 const count = (v: unknown) => Number.isSafeInteger(v) && (v as number) >= 0;
 
 /** True only for an input AuditInputSchema certainly accepts unchanged; false means "ask the schema". */
@@ -58,10 +67,8 @@ export function quickAccept(input: unknown): input is AuditInput {
   if (input === null || typeof input !== 'object' || Object.getPrototypeOf(input) !== Object.prototype) return false;
   const e = input as Record<string, unknown>;
   for (const k in e) if (!KEYS.has(k)) return false;
-  if (!name(e.user) || !VIAS.has(e.via) || !OUTCOME_SET.has(e.outcome)) return false;
-  const op = e.operation;
-  if (typeof op !== 'string' || op.length > OPERATION_MAX || !OPERATION_PATTERN.test(op)) return false;
-  if (e.object !== undefined && !name(e.object)) return false;
+  if (!user(e.user) || !VIAS.has(e.via) || !OUTCOME_SET.has(e.outcome) || !operation(e.operation)) return false;
+  if (e.object !== undefined && !object(e.object)) return false;
   if (e.reason !== undefined && (typeof e.reason !== 'string' || e.reason.length > REASON_MAX)) return false;
   if (e.rowCount !== undefined && !count(e.rowCount)) return false;
   if (e.errorCode !== undefined && (typeof e.errorCode !== 'string' || !ERROR_CODE_PATTERN.test(e.errorCode))) return false;

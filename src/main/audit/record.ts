@@ -1,71 +1,99 @@
 /**
- * The queued record of one entry: what AuditLog keeps in memory until the writer turns it into a chained
- * line (writer-core.mjs `lineFields`). It is the JSON text of
- *   [at, user, via, operation, object, ast, rowCount, outcome, errorCode, reason, durationUs]
- * and, when the AST is rendered from its prepared template (ast-text.ts), a tab and its canonical text,
- * with `ast` null in the array; then a newline. JSON text never holds a raw tab or newline, so the first
- * tab splits a record and newlines split a batch.
- *
- * It is written on every read, so it is written as pieces into the batch being filled (record-queue.ts),
- * which is joined once when handed to the writer: no string per record is built, copied or kept alive
- * across a garbage collection. A session's user, reason and object repeat from call to call, so the
- * pieces around them are built once (flat: flat.ts) and reused while they repeat; `via`, `operation`, `outcome` and
- * `errorCode` are validated to characters JSON does not escape; the duration goes as whole microseconds,
- * an integer whose text is cheap (the writer divides it by 1000: the number the line always had).
+ * Appends an entry to the batch being filled, in the form batch-codec.mjs describes. It runs on every
+ * read, so it builds no text and keeps no object: a session's user, via, operation and object (and the
+ * outcome, error code and reason) repeat from call to call, so they go to the writer once per batch under
+ * a number; a prepared hit's AST goes as its template's number and its values (ast-text.ts); the time and
+ * the duration go as numbers. The writer turns them into the entry's line.
  */
-import { writeBuiltAst } from './ast-text';
+import { templateFor } from './ast-text';
+import { ENTRY, HOW, JSON_AST, NO_AST, TEMPLATE, TEMPLATE_AST, V_FALSE, V_NULL, V_NUMBER, V_STRING, V_TRUE, WHO } from './batch-codec.mjs';
 import type { AuditInput } from './entry';
-import { flat } from './flat';
+import type { RecordQueue } from './record-queue';
 import { checkAst } from './sanitize-ast';
 
-const q = (s: string | undefined): string => (s === undefined ? 'null' : JSON.stringify(s));
-
 export class RecordFormatter {
-  private lastMs = -1;
-  /** `["<at>",` for the current millisecond */
-  private at = '';
-  /** `,"<user>","<via>","<operation>",<object>,` for the last user, via, operation and object */
-  private who = '';
-  private whoKey: [string, string, string, string | undefined] = ['', '', '', undefined];
-  /** `,"<outcome>",<errorCode>,<reason>,` for the last outcome, error code and reason */
-  private how = '';
-  private howKey: [string, string | undefined, string | undefined] = ['', undefined, undefined];
+  private whoId = 0;
+  private whoIn = -1;
+  private who: [string, string, string, string | undefined] = ['', '', '', undefined];
+  private howId = 0;
+  private howIn = -1;
+  private how: [string, string | undefined, string | undefined] = ['', undefined, undefined];
 
   /**
-   * Appends the record of `e` — an entry AuditInputSchema (or quickAccept) accepted — to `out`. Throws
-   * AuditInputError, with nothing appended, when its AST is one the audit does not keep (sanitize-ast.ts).
+   * Appends `e` — an entry AuditInputSchema (or quickAccept) accepted — at `atMs` to the queue's batch.
+   * Throws AuditInputError, with nothing appended, when its AST is one the audit does not keep
+   * (sanitize-ast.ts).
    */
-  write(out: string[], e: AuditInput): void {
-    const ms = Date.now();
-    if (ms !== this.lastMs) {
-      this.lastMs = ms;
-      this.at = flat(`["${new Date(ms).toISOString()}"`);
+  write(q: RecordQueue, e: AuditInput, atMs: number): void {
+    const found = e.ast === undefined ? undefined : templateFor(e.ast);
+    let json: string | undefined;
+    if (e.ast !== undefined && found === undefined) {
+      checkAst(e.ast);
+      json = JSON.stringify(e.ast);
     }
-    const w = this.whoKey;
+    const gen = q.generation;
+    const w = this.who;
     if (e.user !== w[0] || e.via !== w[1] || e.operation !== w[2] || e.object !== w[3]) {
-      this.whoKey = [e.user, e.via, e.operation, e.object];
-      this.who = flat(`,${q(e.user)},"${e.via}","${e.operation}",${q(e.object)},`);
+      this.who = [e.user, e.via, e.operation, e.object];
+      this.whoId++;
+      this.whoIn = -1;
     }
-    const h = this.howKey;
+    const h = this.how;
     if (e.outcome !== h[0] || e.errorCode !== h[1] || e.reason !== h[2]) {
-      this.howKey = [e.outcome, e.errorCode, e.reason];
-      this.how = flat(`,"${e.outcome}",${e.errorCode === undefined ? 'null' : `"${e.errorCode}"`},${q(e.reason)},`);
+      this.how = [e.outcome, e.errorCode, e.reason];
+      this.howId++;
+      this.howIn = -1;
     }
-    const rows = e.rowCount === undefined ? 'null' : String(e.rowCount);
-    const us = e.durationMs === undefined ? 'null' : String(Math.round(e.durationMs * 1000));
-    if (e.ast === undefined) {
-      out.push(this.at, this.who, 'null,', rows, this.how, us, ']\n');
-      return;
+    const holes = found === undefined ? 0 : found.template.holes.length;
+    const nums = q.room(14 + 2 * holes);
+    let at = q.used;
+    if (this.whoIn !== gen) {
+      nums[at++] = WHO;
+      nums[at++] = this.whoId;
+      q.other(e.user);
+      q.other(e.via);
+      q.other(e.operation);
+      q.other(e.object ?? null);
+      this.whoIn = gen;
     }
-    const mark = out.length;
-    out.push(this.at, this.who, 'null,', rows, this.how, us, ']\t');
-    if (writeBuiltAst(out, e.ast)) {
-      out.push('\n');
-      return;
+    if (this.howIn !== gen) {
+      nums[at++] = HOW;
+      nums[at++] = this.howId;
+      q.other(e.outcome);
+      q.other(e.errorCode ?? null);
+      q.other(e.reason ?? null);
+      this.howIn = gen;
     }
-    out.length = mark;
-    // Any other AST is checked here and snapshotted as JSON; the writer puts it in canonical form.
-    checkAst(e.ast);
-    out.push(this.at, this.who, JSON.stringify(e.ast), ',', rows, this.how, us, ']\n');
+    if (found !== undefined && found.template.definedIn !== gen) {
+      nums[at++] = TEMPLATE;
+      nums[at++] = found.template.id;
+      q.other(found.template.parts);
+      found.template.definedIn = gen;
+    }
+    nums[at++] = ENTRY;
+    nums[at++] = atMs;
+    nums[at++] = this.whoId;
+    nums[at++] = this.howId;
+    nums[at++] = e.rowCount ?? -1;
+    nums[at++] = e.durationMs === undefined ? -1 : Math.round(e.durationMs * 1000);
+    if (found !== undefined) {
+      nums[at++] = TEMPLATE_AST;
+      nums[at++] = found.template.id;
+      const { values, template } = found;
+      for (let i = 0; i < holes; i++) {
+        const v = values[template.holes[i]!];
+        if (typeof v === 'number') {
+          nums[at++] = V_NUMBER;
+          nums[at++] = v;
+        } else if (typeof v === 'string') {
+          nums[at++] = V_STRING;
+          q.other(v);
+        } else nums[at++] = v === true ? V_TRUE : v === false ? V_FALSE : V_NULL;
+      }
+    } else if (json !== undefined) {
+      nums[at++] = JSON_AST;
+      q.other(json);
+    } else nums[at++] = NO_AST;
+    q.used = at;
   }
 }

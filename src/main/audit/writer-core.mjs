@@ -5,17 +5,15 @@
  * Plain JavaScript because it also runs in the writer thread, which Node 20 starts without a TypeScript
  * loader. Keep the line's field order in step with LINE_FIELDS / entryLine in chain.ts.
  *
- * A batch is the text of its records, each ending with a newline. A record is what AuditLog.enqueue()/
- * append() queue, already validated on the caller's thread (record.ts): the JSON text of [at, user, via,
- * operation, object, ast, rowCount, outcome, errorCode, reason, durationUs], where `ast` is the AST itself
- * (plain JSON, checked by sanitize-ast.ts), not yet in canonical form — or null, with the AST's canonical
- * text after a tab (rendered by ast-text.ts).
- * Canonicalising an AST object (sorted keys), the size cap and building the hashed line happen here, off
- * the read path when the writer is a thread. The stored entry is exactly what it was when the caller
- * formatted the line itself (LINE_FORMAT 1): `duration_ms` is durationUs / 1000.
+ * A batch is what AuditLog queued (batch-codec.mjs), already validated on the caller's thread: each
+ * entry's AST is either JSON text of a checked AST object, put in canonical form here, or canonical text
+ * rendered from a template. The size cap and the hashed line are built here, off the read path when the
+ * writer is a thread. The stored entry is exactly what it was when the caller formatted the line itself
+ * (LINE_FORMAT 1).
  */
 import { createHash, hash as oneShotHash } from 'node:crypto';
 import { statSync } from 'node:fs';
+import { decodeBatch } from './batch-codec.mjs';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const LINE_FORMAT = 1;
@@ -63,12 +61,13 @@ function storedText(text) {
   return canonicalJson({ $omitted: `ast larger than ${AST_MAX_BYTES} bytes`, bytes, sha256: sha256(text) });
 }
 
-/** The entry's fields in line order (format number first) from a queued record. */
-export function lineFields(record) {
-  const tab = record.indexOf('\t');
-  const r = JSON.parse(tab < 0 ? record : record.slice(0, tab));
-  const ast = tab >= 0 ? storedText(record.slice(tab + 1)) : r[5] === null ? null : storedAst(r[5]);
-  return [LINE_FORMAT, r[0], r[1], r[2], r[3], r[4], ast, r[6], r[7], r[8], r[9], r[10] === null ? null : r[10] / 1000];
+/** Each entry's fields in line order (format number first) from a queued batch (batch-codec.mjs). */
+export function lineFields(batch) {
+  return decodeBatch(batch).map((d) => [
+    LINE_FORMAT, d[0], d[1], d[2], d[3], d[4],
+    d[5] === null ? null : d[6] ? storedText(d[5]) : storedAst(JSON.parse(d[5])),
+    d[7], d[8], d[9], d[10], d[11],
+  ]);
 }
 
 /** Throws a sentence saying why the file at `file` is no longer the one we opened, or not writable. */
@@ -109,9 +108,7 @@ export function createCommitter(db, file) {
     commit(batch) {
       checkFile(file, identity);
       // Built before the transaction: the write lock is held only for hashing and inserting.
-      const fieldsList = [];
-      for (let at = 0, nl; (nl = batch.indexOf('\n', at)) !== -1; at = nl + 1) fieldsList.push(lineFields(batch.slice(at, nl)));
-      return tx.immediate(fieldsList);
+      return tx.immediate(lineFields(batch));
     },
   };
 }

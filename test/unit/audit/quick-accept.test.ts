@@ -3,7 +3,7 @@
  * accepts, AuditInputSchema (the one definition of what an entry may hold) must accept it unchanged. And it
  * must accept the entries the API really writes, or the hot path would always fall back to zod.
  */
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { AuditInputSchema, quickAccept } from '../../../src/main/audit/entry';
 import { entryFor } from '../../../src/main/security/audit-call';
 import { VIA } from '../../../src/shared/api/session';
@@ -62,5 +62,16 @@ describe('quickAccept never accepts what AuditInputSchema refuses', () => {
       expect(AuditInputSchema.safeParse(e).success).toBe(true);
       expect(quickAccept(e)).toBe(true);
     }
+  });
+
+  it('remembers only what it accepted: a fresh check refuses empty and malformed names first, and after a valid entry', async () => {
+    vi.resetModules();
+    const fresh = await import('../../../src/main/audit/entry');
+    const bad = [{ ...base, user: '' }, { ...base, object: '' }, { ...base, operation: '' }, { ...base, user: 'a\nb' }, { ...base, operation: 'Bad' }];
+    for (const e of bad) expect(fresh.quickAccept(e)).toBe(false);
+    expect(fresh.quickAccept(base)).toBe(true);
+    for (const e of bad) expect(fresh.quickAccept(e)).toBe(false);
+    expect(fresh.quickAccept({ ...base, user: 'someone.else' })).toBe(true);
+    expect(fresh.quickAccept({ ...base, user: 'jane.peacock\u0000' })).toBe(false);
   });
 });
