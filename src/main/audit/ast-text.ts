@@ -11,6 +11,8 @@
  * password; a template the audit would refuse.
  */
 import { recipeOf, valuesOf, type AstRecipe } from '../objectql/ast-provenance';
+
+export { valuesOf };
 import { checkAst, CREDENTIAL_URL } from './sanitize-ast';
 import { canonicalJson } from './writer-core.mjs';
 
@@ -36,11 +38,11 @@ let lastRecipe: AstRecipe | undefined;
 let lastTemplate: TextTemplate | null = null;
 
 /**
- * The text template `ast` can be recorded by, and its values; undefined when it must take the general
- * way (not built from a prepared template, a template the audit refuses, or a value it does not keep as is).
- * The template's values are `values[holes[i]]`, each a string, finite number, boolean or null.
+ * The text template `ast` can be recorded by, given `values` = valuesOf(ast); undefined when it must take
+ * the general way (not built from a prepared template, a template the audit refuses, or a value it does not
+ * keep as is). The template's values are `values[holes[i]]`, each a string, finite number, boolean or null.
  */
-export function templateFor(ast: unknown): { template: TextTemplate; values: readonly unknown[] } | undefined {
+export function templateFor(ast: object, values: readonly unknown[]): TextTemplate | undefined {
   const recipe = recipeOf(ast);
   if (recipe === undefined) return undefined;
   let t: TextTemplate | null | undefined = recipe === lastRecipe ? lastTemplate : templates.get(recipe);
@@ -48,19 +50,18 @@ export function templateFor(ast: unknown): { template: TextTemplate; values: rea
   lastRecipe = recipe;
   lastTemplate = t;
   if (t === null) return undefined;
-  const values = valuesOf(ast as object)!;
   const holes = t.holes;
   for (let i = 0; i < holes.length; i++) if (!plain(values[holes[i]!])) return undefined;
-  return { template: t, values };
+  return t;
 }
 
 /** The canonical text of `ast` when the engine built it from a prepared template; else undefined. */
 export function builtAstText(ast: unknown): string | undefined {
-  const found = templateFor(ast);
-  if (found === undefined) return undefined;
-  const { parts, holes } = found.template;
-  let out = parts[0]!;
-  for (let i = 0; i < holes.length; i++) out += JSON.stringify(found.values[holes[i]!]) + parts[i + 1]!;
+  const values = ast !== null && typeof ast === 'object' ? valuesOf(ast) : undefined;
+  const t = values && templateFor(ast as object, values);
+  if (!t) return undefined;
+  let out = t.parts[0]!;
+  for (let i = 0; i < t.holes.length; i++) out += JSON.stringify(values![t.holes[i]!]) + t.parts[i + 1]!;
   return out;
 }
 

@@ -5,7 +5,7 @@
  * a number; a prepared hit's AST goes as its template's number and its values (ast-text.ts); the time and
  * the duration go as numbers. The writer turns them into the entry's line.
  */
-import { templateFor } from './ast-text';
+import { templateFor, valuesOf } from './ast-text';
 import { ENTRY, HOW, JSON_AST, NO_AST, TEMPLATE, TEMPLATE_AST, V_FALSE, V_NULL, V_NUMBER, V_STRING, V_TRUE, WHO } from './batch-codec.mjs';
 import type { AuditInput } from './entry';
 import type { RecordQueue } from './record-queue';
@@ -25,11 +25,13 @@ export class RecordFormatter {
    * (sanitize-ast.ts).
    */
   write(q: RecordQueue, e: AuditInput, atMs: number): void {
-    const found = e.ast === undefined ? undefined : templateFor(e.ast);
+    const ast = e.ast;
+    const values = ast !== null && typeof ast === 'object' ? valuesOf(ast) : undefined;
+    const template = values && templateFor(ast as object, values);
     let json: string | undefined;
-    if (e.ast !== undefined && found === undefined) {
-      checkAst(e.ast);
-      json = JSON.stringify(e.ast);
+    if (ast !== undefined && !template) {
+      checkAst(ast);
+      json = JSON.stringify(ast);
     }
     const gen = q.generation;
     const w = this.who;
@@ -44,7 +46,7 @@ export class RecordFormatter {
       this.howId++;
       this.howIn = -1;
     }
-    const holes = found === undefined ? 0 : found.template.holes.length;
+    const holes = template ? template.holes.length : 0;
     const nums = q.room(14 + 2 * holes);
     let at = q.used;
     if (this.whoIn !== gen) {
@@ -64,11 +66,11 @@ export class RecordFormatter {
       q.other(e.reason ?? null);
       this.howIn = gen;
     }
-    if (found !== undefined && found.template.definedIn !== gen) {
+    if (template && template.definedIn !== gen) {
       nums[at++] = TEMPLATE;
-      nums[at++] = found.template.id;
-      q.other(found.template.parts);
-      found.template.definedIn = gen;
+      nums[at++] = template.id;
+      q.other(template.parts);
+      template.definedIn = gen;
     }
     nums[at++] = ENTRY;
     nums[at++] = atMs;
@@ -76,12 +78,11 @@ export class RecordFormatter {
     nums[at++] = this.howId;
     nums[at++] = e.rowCount ?? -1;
     nums[at++] = e.durationMs === undefined ? -1 : Math.round(e.durationMs * 1000);
-    if (found !== undefined) {
+    if (template) {
       nums[at++] = TEMPLATE_AST;
-      nums[at++] = found.template.id;
-      const { values, template } = found;
+      nums[at++] = template.id;
       for (let i = 0; i < holes; i++) {
-        const v = values[template.holes[i]!];
+        const v = values![template.holes[i]!];
         if (typeof v === 'number') {
           nums[at++] = V_NUMBER;
           nums[at++] = v;
