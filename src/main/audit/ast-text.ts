@@ -10,13 +10,11 @@
  * value that is not a string, finite number, boolean or null; a string that looks like a URL with a
  * password; a template the audit would refuse.
  */
-import { recipeOf, valuesOf, type AstRecipe } from '../objectql/ast-provenance';
-
-export { valuesOf };
+import { pathTree, recipeOf, valuesOf, type AstRecipe, type PathTree } from '../objectql/ast-provenance';
 import { checkAst, CREDENTIAL_URL } from './sanitize-ast';
 import { canonicalJson } from './writer-core.mjs';
 
-type Seg = string | number;
+export { valuesOf };
 
 /** text = parts[0] + JSON(value at holes[0]) + parts[1] + … + parts[n] */
 export interface TextTemplate {
@@ -79,11 +77,6 @@ function plain(v: unknown): boolean {
   }
 }
 
-/** Where values go, as a tree: a container's keys that are holes (→ value index) or lead to one. */
-interface Holes {
-  leaf: Map<Seg, number>;
-  sub: Map<Seg, Holes>;
-}
 
 function compile(recipe: AstRecipe): TextTemplate | null {
   try {
@@ -93,16 +86,7 @@ function compile(recipe: AstRecipe): TextTemplate | null {
   } catch {
     return null;
   }
-  const root: Holes = { leaf: new Map(), sub: new Map() };
-  recipe.paths.forEach((path, i) => {
-    let h = root;
-    for (let d = 0; d < path.length - 1; d++) {
-      let next = h.sub.get(path[d]!);
-      if (!next) h.sub.set(path[d]!, (next = { leaf: new Map(), sub: new Map() }));
-      h = next;
-    }
-    h.leaf.set(path[path.length - 1]!, i);
-  });
+  const root = pathTree(recipe.paths);
   const parts: string[] = [];
   const holes: number[] = [];
   let text = '';
@@ -112,7 +96,7 @@ function compile(recipe: AstRecipe): TextTemplate | null {
     text = '';
   };
   // canonicalJson's walk (sorted keys, undefined-valued keys left out), with holes where values go.
-  const emit = (node: unknown, h: Holes | undefined): void => {
+  const emit = (node: unknown, h: PathTree | undefined): void => {
     if (!h) {
       text += canonicalJson(node);
       return;

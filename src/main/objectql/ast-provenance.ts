@@ -72,3 +72,23 @@ export function recipeOf(ast: unknown): AstRecipe | undefined {
 export function valuesOf(ast: object): readonly unknown[] | undefined {
   return Provenance.values(ast);
 }
+
+/** Where a recipe's values go, as a tree: per container on the way, its keys that hold value i (`leaf`) or lead on (`sub`). */
+export interface PathTree {
+  leaf: Map<Seg, number>;
+  sub: Map<Seg, PathTree>;
+}
+
+export function pathTree(paths: readonly (readonly Seg[])[]): PathTree {
+  const root: PathTree = { leaf: new Map(), sub: new Map() };
+  paths.forEach((path, i) => {
+    let t = root;
+    for (let d = 0; d < path.length - 1; d++) {
+      let next = t.sub.get(path[d]!);
+      if (!next) t.sub.set(path[d]!, (next = { leaf: new Map(), sub: new Map() }));
+      t = next;
+    }
+    t.leaf.set(path[path.length - 1]!, i);
+  });
+  return root;
+}

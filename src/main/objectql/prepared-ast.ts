@@ -12,16 +12,11 @@
  * so the audit renders its text from the template instead of walking it on every read.
  */
 import type { Query } from './ast';
-import { stampProvenance, type AstRecipe } from './ast-provenance';
+import { pathTree, stampProvenance, type AstRecipe, type PathTree } from './ast-provenance';
 
 type Seg = string | number;
 export type AstBuilder = (values: readonly unknown[]) => Query;
 
-/** A container on the way to at least one value: which of its keys hold a value (by index) or a copied container. */
-interface Copy {
-  leaf: Map<Seg, number>;
-  sub: Map<Seg, Copy>;
-}
 
 export function astBuilder(template: Query, paths: readonly (readonly Seg[])[]): AstBuilder {
   const recipe: AstRecipe = { template, paths };
@@ -29,18 +24,9 @@ export function astBuilder(template: Query, paths: readonly (readonly Seg[])[]):
     stampProvenance(template, recipe, []);
     return () => template;
   }
-  const root: Copy = { leaf: new Map(), sub: new Map() };
-  paths.forEach((path, i) => {
-    let c = root;
-    for (let d = 0; d < path.length - 1; d++) {
-      let next = c.sub.get(path[d]!);
-      if (!next) c.sub.set(path[d]!, (next = { leaf: new Map(), sub: new Map() }));
-      c = next;
-    }
-    c.leaf.set(path[path.length - 1]!, i);
-  });
+  const root = pathTree(paths);
   const shared: unknown[] = [];
-  const literal = (node: unknown, c: Copy): string => {
+  const literal = (node: unknown, c: PathTree): string => {
     const part = (key: Seg, value: unknown): string => {
       const at = c.leaf.get(key);
       if (at !== undefined) return `v[${at}]`;
