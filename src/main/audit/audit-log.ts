@@ -287,7 +287,8 @@ export class AuditLog {
   private check(now = Date.now()): void {
     if (this.failure) throw this.failure;
     if (!this.dirty) {
-      if (now - this.lastCheck < this.recheckMs) return;
+      // The wall clock (read once per entry for its time too): a clock set back re-checks at once.
+      if (now - this.lastCheck < this.recheckMs && now >= this.lastCheck) return;
       this.lastCheck = now;
     }
     this.dirty = false;
