@@ -1,8 +1,9 @@
 /**
  * The audit log as the engine uses it. Every entry is checked and snapshotted on the spot (so later
- * mutation of the caller's AST cannot change the record) and queued, in order, before the caller goes on;
- * the queue is committed in the background as one WAL transaction per batch (at the next turn of the event
- * loop, or as soon as `maxBatch` entries wait). Up to MAX_INFLIGHT batches may be at the writer thread; it
+ * mutation of the caller's AST cannot change the record; an AST the engine built from a prepared template
+ * is recorded as built: ast-text.ts) and queued, in order, before the caller goes on (record.ts); the queue
+ * is committed in the background as one WAL transaction per batch (after the batch window, or as soon as
+ * `maxBatch` entries wait). Up to MAX_INFLIGHT batches may be at the writer thread; it
  * commits them in order and refuses every batch after a failed one, so the chain keeps the queue's order
  * even when a commit fails.
  *
