@@ -151,24 +151,7 @@ function filter(f: unknown, depth: number): boolean {
     const v = f[k];
     put(KEY, k, mixOf(KEY, k));
     stack.push(k);
-    let ok = true;
-    if (k === '$and' || k === '$or') {
-      if (Array.isArray(v)) {
-        put(OPEN_LIST, undefined, OPEN_LIST);
-        for (let i = 0; i < v.length && ok; i++) {
-          stack.push(i);
-          ok = filter(v[i], depth + 2);
-          stack.pop();
-        }
-        put(CLOSE_LIST, undefined, CLOSE_LIST);
-      } else {
-        ok = verbatim(v, depth + 1);
-      }
-    } else if (k === '$not') {
-      ok = filter(v, depth + 1);
-    } else {
-      ok = condition(v, depth + 1);
-    }
+    const ok = k === '$and' || k === '$or' ? listOf(v, depth, filter) : k === '$not' ? filter(v, depth + 1) : condition(v, depth + 1);
     stack.pop();
     if (!ok) return false;
   }
@@ -184,29 +167,29 @@ function condition(c: unknown, depth: number): boolean {
     const v = c[op];
     put(KEY, op, mixOf(KEY, op));
     stack.push(op);
-    let ok = true;
-    if (op === '$in' || op === '$nin' || op === '$between') {
-      if (Array.isArray(v)) {
-        put(OPEN_LIST, undefined, OPEN_LIST);
-        for (let i = 0; i < v.length && ok; i++) {
-          stack.push(i);
-          ok = leaf(v[i], depth + 2);
-          stack.pop();
-        }
-        put(CLOSE_LIST, undefined, CLOSE_LIST);
-      } else {
-        ok = verbatim(v, depth + 1);
-      }
-    } else if (op === '$null' || op === '$exists') {
-      ok = verbatim(v, depth + 1);
-    } else {
-      ok = leaf(v, depth + 1);
-    }
+    const ok =
+      op === '$in' || op === '$nin' || op === '$between' ? listOf(v, depth, leaf)
+      : op === '$null' || op === '$exists' ? verbatim(v, depth + 1)
+      : leaf(v, depth + 1);
     stack.pop();
     if (!ok) return false;
   }
   put(CLOSE, undefined, CLOSE);
   return true;
+}
+
+/** A list whose elements `item` walks (the filters of `$and`/`$or`, the values of `$in`…); not a list: verbatim. */
+function listOf(v: unknown, depth: number, item: (x: unknown, depth: number) => boolean): boolean {
+  if (!Array.isArray(v)) return verbatim(v, depth + 1);
+  put(OPEN_LIST, undefined, OPEN_LIST);
+  let ok = true;
+  for (let i = 0; i < v.length && ok; i++) {
+    stack.push(i);
+    ok = item(v[i], depth + 2);
+    stack.pop();
+  }
+  put(CLOSE_LIST, undefined, CLOSE_LIST);
+  return ok;
 }
 
 /** A value position: scalars become a type tag and are collected; anything else is structure. */
