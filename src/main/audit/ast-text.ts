@@ -4,17 +4,15 @@
  * hole per value; a read only checks its values, and the writer quotes them into the holes
  * (batch-codec.mjs).
  *
- * It is the text `checkAst` + `storedAst` give for the same object, before the size cap (which the writer
- * applies to both): test/unit/audit/ast-text.test.ts compares the two on random Chinook queries. When it
- * cannot promise that, the entry takes the general way (the AST is checked and snapshotted as JSON): a
+ * The rendered text is what `checkAst` + `storedAst` give for the same object, before the size cap (which
+ * the writer applies to both): test/unit/audit/ast-text.test.ts compares the two on random Chinook queries,
+ * through the queue and the writer's decoder. When it cannot promise that, the entry takes the general way (the AST is checked and snapshotted as JSON): a
  * value that is not a string, finite number, boolean or null; a string that looks like a URL with a
  * password; a template the audit would refuse.
  */
-import { pathTree, recipeOf, valuesOf, type AstRecipe, type PathTree } from '../objectql/ast-provenance';
+import { pathTree, recipeOf, type AstRecipe, type PathTree } from '../objectql/ast-provenance';
 import { checkAst, CREDENTIAL_URL } from './sanitize-ast';
 import { canonicalJson } from './writer-core.mjs';
-
-export { valuesOf };
 
 /** text = parts[0] + JSON(value at holes[0]) + parts[1] + … + parts[n] */
 export interface TextTemplate {
@@ -51,16 +49,6 @@ export function templateFor(ast: object, values: readonly unknown[]): TextTempla
   const holes = t.holes;
   for (let i = 0; i < holes.length; i++) if (!plain(values[holes[i]!])) return undefined;
   return t;
-}
-
-/** The canonical text of `ast` when the engine built it from a prepared template; else undefined. */
-export function builtAstText(ast: unknown): string | undefined {
-  const values = ast !== null && typeof ast === 'object' ? valuesOf(ast) : undefined;
-  const t = values && templateFor(ast as object, values);
-  if (!t) return undefined;
-  let out = t.parts[0]!;
-  for (let i = 0; i < t.holes.length; i++) out += JSON.stringify(values![t.holes[i]!]) + t.parts[i + 1]!;
-  return out;
 }
 
 /** A value the audit keeps as is (checkAst's rules for a scalar); its text is JSON.stringify's. */

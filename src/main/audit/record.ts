@@ -5,7 +5,8 @@
  * a number; a prepared hit's AST goes as its template's number and its values (ast-text.ts); the time and
  * the duration go as numbers. The writer turns them into the entry's line.
  */
-import { templateFor, valuesOf } from './ast-text';
+import { valuesOf } from '../objectql/ast-provenance';
+import { templateFor } from './ast-text';
 import { ENTRY, HOW, JSON_AST, NO_AST, TEMPLATE, TEMPLATE_AST, V_FALSE, V_NULL, V_NUMBER, V_STRING, V_TRUE, WHO } from './batch-codec.mjs';
 import type { AuditInput } from './entry';
 import type { RecordQueue } from './record-queue';

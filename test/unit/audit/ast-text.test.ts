@@ -8,7 +8,9 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../../src/main/api';
 import { AuditLog } from '../../../src/main/audit';
-import { builtAstText } from '../../../src/main/audit/ast-text';
+import { decodeBatch } from '../../../src/main/audit/batch-codec.mjs';
+import { RecordFormatter } from '../../../src/main/audit/record';
+import { RecordQueue } from '../../../src/main/audit/record-queue';
 import { canonicalAst } from '../../../src/main/audit/sanitize-ast';
 import { recipeOf } from '../../../src/main/objectql/ast-provenance';
 import { astBuilder } from '../../../src/main/objectql/prepared-ast';
@@ -29,6 +31,22 @@ const deepFreeze = <T>(v: T): T => {
   }
   return v;
 };
+/**
+ * The AST text the writer gets when `ast` is queued as an entry's AST and came rendered from its template
+ * (record.ts → batch-codec.mjs); undefined when it took the general way or was refused.
+ */
+function builtAstText(ast: unknown): string | undefined {
+  const q = new RecordQueue();
+  try {
+    new RecordFormatter().write(q, { user: 'u', via: 'ui', operation: 'query', outcome: 'ok', ast }, 0);
+  } catch {
+    return undefined;
+  }
+  q.added();
+  const [fields] = decodeBatch(q.take());
+  return fields![6] ? (fields![5] as string) : undefined;
+}
+
 /** What the general way stores for `ast`, or undefined when it refuses it. */
 const general = (ast: unknown): string | undefined => {
   try {
