@@ -99,6 +99,25 @@ describe('queued batches', () => {
     expect(line![6]).toBe('{"limit":5,"object":"invoice","where":{"$and":[{"total":{"$gt":6}},{"billing_city":"Bergen"}]}}');
   });
 
+  it('a taken batch owns just its numbers, after the queue grew for a burst too (posting copies the whole buffer)', () => {
+    const f = new RecordFormatter();
+    const q = new RecordQueue();
+    const e: AuditInput = { user: 'jane.peacock', via: 'ui', operation: 'data.query', object: 'invoice', ast: build([5, 'Oslo']), outcome: 'ok' };
+    const fill = (n: number) => {
+      for (let i = 0; i < n; i++) {
+        f.write(q, e, 1_700_000_000_000 + i);
+        q.added();
+      }
+    };
+    fill(3000); // past the queue's first 4,096 numbers: it grows
+    const burst = q.take();
+    fill(2);
+    const small = q.take();
+    for (const b of [burst, small]) expect(b.nums.buffer.byteLength).toBe(b.nums.byteLength);
+    expect(decodeBatch(burst)).toHaveLength(3000);
+    expect(decodeBatch(small)).toHaveLength(2);
+  });
+
   it('a malformed batch is refused with a reason, not half-read', () => {
     expect(() => decodeBatch({ nums: new Float64Array([0, 1, 1, 1, -1, -1, 0]), others: [] })).toThrow(/undefined who-id/);
     expect(() => decodeBatch({ nums: new Float64Array([9]), others: [] })).toThrow(/malformed/);
