@@ -37,11 +37,24 @@ export const V_NULL = 4;
  * astIsCanonical) | null, astIsCanonical, rowCount, outcome, errorCode, reason, durationMs].
  */
 export function decodeBatch(batch) {
+  const out = [];
+  visitBatch(batch, (at, who, how, rowCount, durationMs, ast, canonical) => {
+    out.push([at, who[0], who[1], who[2], who[3], ast, canonical, rowCount, how[0], how[1], how[2], durationMs]);
+  });
+  return out;
+}
+
+/**
+ * Calls `onEntry(at, who, how, rowCount, durationMs, ast, astIsCanonical)` for each entry, in order, where
+ * who = [user, via, operation, object] and how = [outcome, errorCode, reason] are the same array for every
+ * entry that shares them (the writer keeps their JSON text once per batch), rowCount and durationMs are
+ * numbers or null, and ast is as in decodeBatch. Throws, before or part way, on a malformed batch.
+ */
+export function visitBatch(batch, onEntry) {
   const { nums, others } = batch;
   const who = new Map();
   const how = new Map();
   const templates = new Map();
-  const out = [];
   let lastMs = -1;
   let lastIso = '';
   let i = 0;
@@ -91,9 +104,8 @@ export function decodeBatch(batch) {
         }
         canonical = true;
       } else if (mode !== NO_AST) fail(`AST mode ${mode}`);
-      out.push([lastIso, w[0], w[1], w[2], w[3], ast, canonical, rowCount, h[0], h[1], h[2], us === null ? null : us / 1000]);
+      onEntry(lastIso, w, h, rowCount, us === null ? null : us / 1000, ast, canonical);
     } else fail(`item ${tag}`);
   }
   if (o !== others.length) fail('values left over');
-  return out;
 }

@@ -9,3 +9,7 @@ export function storedAst(value: unknown): string;
 export function lineFields(batch: EncodedBatch): unknown[][];
 export function checkFile(file: string, identity: FileIdentity | null): FileIdentity;
 export function createCommitter(db: Database.Database, file: string): { commit(batch: EncodedBatch): number };
+export function forEachLine(
+  batch: EncodedBatch,
+  onLine: (line: string, at: string, who: readonly unknown[], how: readonly unknown[], ast: string | null, rowCount: number | null, durationMs: number | null) => void,
+): void;

@@ -10,7 +10,7 @@ import { decodeBatch } from '../../../src/main/audit/batch-codec.mjs';
 import { RecordFormatter } from '../../../src/main/audit/record';
 import { RecordQueue, type Batch } from '../../../src/main/audit/record-queue';
 import { storedAst } from '../../../src/main/audit/writer-core.mjs';
-import { lineFields } from '../../../src/main/audit/writer-core.mjs';
+import { forEachLine, lineFields } from '../../../src/main/audit/writer-core.mjs';
 import { astBuilder } from '../../../src/main/objectql/prepared-ast';
 import { VIA } from '../../../src/shared/api/session';
 
@@ -122,5 +122,30 @@ describe('queued batches', () => {
     expect(() => decodeBatch({ nums: new Float64Array([0, 1, 1, 1, -1, -1, 0]), others: [] })).toThrow(/undefined who-id/);
     expect(() => decodeBatch({ nums: new Float64Array([9]), others: [] })).toThrow(/malformed/);
     expect(() => decodeBatch({ nums: new Float64Array([]), others: ['left over'] })).toThrow(/left over/);
+  });
+});
+
+describe('the writer\'s lines', () => {
+  it('are exactly the JSON text of each entry\'s fields, and its columns the same fields', () => {
+    fc.assert(
+      fc.property(fc.array(entryArb, { minLength: 1, maxLength: 30 }), fc.integer({ min: 1_600_000_000_000, max: 1_900_000_000_000 }), (entries, t0) => {
+        const f = new RecordFormatter();
+        const q = new RecordQueue();
+        entries.forEach((e, i) => {
+          f.write(q, e, t0 + Math.floor(i / 4));
+          q.added();
+        });
+        const batch = q.take();
+        const fields = lineFields(batch);
+        const seen: unknown[][] = [];
+        forEachLine(batch, (line, at, who, how, ast, rowCount, durationMs) => {
+          const want = fields[seen.length]!;
+          expect(line).toBe(JSON.stringify(want));
+          seen.push([1, at, ...who, ast, rowCount, ...how, durationMs]);
+        });
+        expect(seen).toEqual(fields);
+      }),
+      { numRuns: 300 },
+    );
   });
 });
