@@ -46,9 +46,10 @@ export interface AuditLogOptions {
    */
   mode?: WriterMode;
   /**
-   * Commit as soon as this many entries are queued, without waiting for the batch window (default 1024).
-   * Posting a batch to the writer thread costs tens of µs whatever its size, so a caller that never yields
-   * to the event loop (the window's timer cannot fire) still shares that cost over many entries.
+   * Commit as soon as this many entries are queued, without waiting for the batch window (default 4096).
+   * A batch costs the reading thread about the same whatever its size (see `batchWindowMs`), so under a
+   * steady stream of reads, or a caller that never yields to the event loop (the window's timer cannot
+   * fire), bigger batches mean fewer of them.
    */
   maxBatch?: number;
   /** Queued (uncommitted) entries beyond which `enqueue()` waits for the writer (default 10,000). */
@@ -60,10 +61,12 @@ export interface AuditLogOptions {
    */
   recheckMs?: number;
   /**
-   * Answered entries wait up to this many ms for company before their batch is committed (default 5; 0 =
-   * the next turn of the event loop). A transaction costs the writer ~50–100 µs whatever its size, so
-   * one per UI call would cost more than the call; the window bounds how long an answered read is only
-   * in memory (docs/audit.md, "crash window"). Strict entries never wait for it.
+   * Answered entries wait up to this many ms for company before their batch is committed (default 50; 0 =
+   * the next turn of the event loop). Each batch handed to the writer thread cost the reading thread
+   * ~0.1–0.3 ms on a 2-core VM, however small (posting it wakes the thread; its answer comes back as an
+   * event): at 5 ms, one HTTP call at a time paid ~5 % for it, at 50 ms ~2 % (docs/audit.md,
+   * "Performance"). The window bounds how long an answered read is only in memory (docs/audit.md, "The
+   * window"). Strict entries never wait for it.
    */
   batchWindowMs?: number;
 }
@@ -119,10 +122,10 @@ export class AuditLog {
 
   private constructor(private readonly options: AuditLogOptions) {
     this.path = appStorePath(options.dataDir);
-    this.maxBatch = options.maxBatch ?? 1024;
+    this.maxBatch = options.maxBatch ?? 4096;
     this.maxQueue = options.maxQueue ?? 10_000;
     this.recheckMs = options.recheckMs ?? 20;
-    this.batchWindowMs = options.batchWindowMs ?? 5;
+    this.batchWindowMs = options.batchWindowMs ?? 50;
   }
 
   /** Never throws for an unwritable log: it opens in the failed state and `ensureWritable()` says why. */
