@@ -1,7 +1,9 @@
 /**
- * Audit overhead on small reads: better-sqlite3 primary-key reads on a copy of the demo Chinook file,
- * each one followed by an awaited audit append (the engine's fail-closed path), against the same reads
- * without audit, in the same run. Prints per-read times and the overhead ratio (goal: ≤ 1.05).
+ * The strict audit path on raw reads: better-sqlite3 primary-key reads on a copy of the demo Chinook file,
+ * each one followed by an awaited audit append (what writes, and reads under `audit.waitForCommit`, do),
+ * against the same reads without audit, in the same run. Prints per-read times and the ratio, for
+ * information: reads by default are answered once their entry is queued, and the ≤ 1.05 goal is measured
+ * on that path, through the API, by bench/governance.bench.ts.
  *
  * Two workloads: "concurrent" — 256 callers in flight, as when the UI, an AI agent and the REST API read
  * at once; batching lets one commit serve many reads, so this is what the batching is for — and
@@ -92,6 +94,6 @@ const concurrentThread = await compare('concurrent 256, writer thread', 'thread'
 await compare('concurrent 256, inline writer', 'inline', 256, quick ? 50_000 : 200_000, rounds);
 await compare('sequential 1, writer thread', 'thread', 1, quick ? 5_000 : 20_000, rounds);
 await compare('sequential 1, inline writer', 'inline', 1, quick ? 5_000 : 20_000, rounds);
-console.log(`\nAudit overhead ratio (concurrent reads, default writer thread): ${concurrentThread.toFixed(3)}  — goal ≤ 1.05: ${concurrentThread <= 1.05 ? 'met' : 'NOT met'}`);
+console.log(`\nStrict audit ratio (concurrent raw reads, each awaiting its commit; default writer thread): ${concurrentThread.toFixed(3)}  — information; the ≤ 1.05 goal (reads answered once queued) is bench/governance.bench.ts`);
 db.close();
 rmSync(tmp, { recursive: true, force: true });
