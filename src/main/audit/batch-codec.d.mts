@@ -15,8 +15,6 @@ export interface EncodedBatch {
   readonly nums: Float64Array;
   readonly others: readonly unknown[];
 }
-/** [at, user, via, operation, object, ast, astIsCanonical, rowCount, outcome, errorCode, reason, durationMs] per entry */
-export function decodeBatch(batch: EncodedBatch): unknown[][];
 export function visitBatch(
   batch: EncodedBatch,
   onEntry: (at: string, who: readonly unknown[], how: readonly unknown[], rowCount: number | null, durationMs: number | null, ast: string | null, astIsCanonical: boolean) => void,

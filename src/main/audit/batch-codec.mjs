@@ -2,7 +2,7 @@
  * What a batch of queued entries looks like between the thread that serves reads and the writer: numbers
  * in a Float64Array and, in order beside them, the strings and other values they refer to. Appending is a
  * few stores per entry and posting it to the writer thread is one copy of the numbers: no text is built
- * per entry on the read path (record.ts appends; `decodeBatch` turns a batch into each entry's fields).
+ * per entry on the read path (record.ts appends; `visitBatch` gives the writer each entry's fields).
  *
  *   nums                                                   others (taken in order)
  *   WHO, id                                                user, via, operation, object | null
@@ -33,22 +33,11 @@ export const V_FALSE = 3;
 export const V_NULL = 4;
 
 /**
- * Each entry of the batch as [at (ISO text), user, via, operation, object, ast (JSON text; canonical when
- * astIsCanonical) | null, astIsCanonical, rowCount, outcome, errorCode, reason, durationMs].
- */
-export function decodeBatch(batch) {
-  const out = [];
-  visitBatch(batch, (at, who, how, rowCount, durationMs, ast, canonical) => {
-    out.push([at, who[0], who[1], who[2], who[3], ast, canonical, rowCount, how[0], how[1], how[2], durationMs]);
-  });
-  return out;
-}
-
-/**
  * Calls `onEntry(at, who, how, rowCount, durationMs, ast, astIsCanonical)` for each entry, in order, where
- * who = [user, via, operation, object] and how = [outcome, errorCode, reason] are the same array for every
- * entry that shares them (the writer keeps their JSON text once per batch), rowCount and durationMs are
- * numbers or null, and ast is as in decodeBatch. Throws, before or part way, on a malformed batch.
+ * at is ISO text, who = [user, via, operation, object] and how = [outcome, errorCode, reason] are the same
+ * array for every entry that shares them (the writer keeps their JSON text once per batch), rowCount and
+ * durationMs are numbers or null, and ast is JSON text (canonical when astIsCanonical) or null. Throws,
+ * before or part way, on a malformed batch.
  */
 export function visitBatch(batch, onEntry) {
   const { nums, others } = batch;

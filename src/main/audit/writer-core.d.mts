@@ -6,7 +6,6 @@ export const AST_MAX_BYTES: number;
 export interface FileIdentity { ino: number; dev: number }
 export function canonicalJson(value: unknown): string;
 export function storedAst(value: unknown): string;
-export function lineFields(batch: EncodedBatch): unknown[][];
 export function checkFile(file: string, identity: FileIdentity | null): FileIdentity;
 export function createCommitter(db: Database.Database, file: string): { commit(batch: EncodedBatch): number };
 export function forEachLine(

@@ -13,7 +13,7 @@
  */
 import { createHash, hash as oneShotHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { decodeBatch, visitBatch } from './batch-codec.mjs';
+import { visitBatch } from './batch-codec.mjs';
 
 export const GENESIS_HASH = '0'.repeat(64);
 const LINE_FORMAT = 1;
@@ -61,21 +61,12 @@ function storedText(text) {
   return canonicalJson({ $omitted: `ast larger than ${AST_MAX_BYTES} bytes`, bytes, sha256: sha256(text) });
 }
 
-/** Each entry's fields in line order (format number first) from a queued batch (batch-codec.mjs). */
-export function lineFields(batch) {
-  return decodeBatch(batch).map((d) => [
-    LINE_FORMAT, d[0], d[1], d[2], d[3], d[4],
-    d[5] === null ? null : d[6] ? storedText(d[5]) : storedAst(JSON.parse(d[5])),
-    d[7], d[8], d[9], d[10], d[11],
-  ]);
-}
-
 const json = JSON.stringify;
 
 /**
  * Calls `onLine(line, at, who, how, ast, rowCount, durationMs)` for each entry of a queued batch, where
- * `line` is exactly `JSON.stringify(fields)` for the entry's lineFields() (the text that is hashed), `ast`
- * the stored AST text or null, and who/how as in visitBatch. The line is put together from pieces kept
+ * `ast` is the stored AST text or null, who/how are as in visitBatch, and `line` (the text that is hashed)
+ * is exactly `JSON.stringify([LINE_FORMAT, at, ...who, ast, rowCount, ...how, durationMs])`. The line is put together from pieces kept
  * once per batch (the user, via, operation and object; the outcome, error code and reason) rather than
  * by building each entry's fields and stringifying them: the writer does this for every entry, and on a
  * machine with few cores its time is taken from the reads (docs/audit.md, "Performance").

@@ -8,7 +8,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApi } from '../../../src/main/api';
 import { AuditLog } from '../../../src/main/audit';
-import { decodeBatch } from '../../../src/main/audit/batch-codec.mjs';
+import { visitBatch } from '../../../src/main/audit/batch-codec.mjs';
 import { RecordFormatter } from '../../../src/main/audit/record';
 import { RecordQueue } from '../../../src/main/audit/record-queue';
 import { canonicalAst } from '../../../src/main/audit/sanitize-ast';
@@ -43,8 +43,11 @@ function builtAstText(ast: unknown): string | undefined {
     return undefined;
   }
   q.added();
-  const [fields] = decodeBatch(q.take());
-  return fields![6] ? (fields![5] as string) : undefined;
+  let text: string | undefined;
+  visitBatch(q.take(), (_at, _who, _how, _rowCount, _durationMs, ast, canonical) => {
+    text = canonical ? (ast ?? undefined) : undefined;
+  });
+  return text;
 }
 
 /** What the general way stores for `ast`, or undefined when it refuses it. */
